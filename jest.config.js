@@ -1,0 +1,36 @@
+// @swc/jest, not ts-jest: NestJS 12 packages are ESM-only, and swc turns them (and our TS) into CommonJS for jest on Node 20.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+    sourceMaps: 'inline',
+  },
+];
+
+const shared = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  // ESM-only dependencies are transformed too; the rest of node_modules is loaded as is.
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm)/)'],
+  moduleNameMapper: {
+    '^@images/core$': '<rootDir>/libs/core/src',
+    '^@images/http$': '<rootDir>/libs/http/src',
+    '^@images/catalog$': '<rootDir>/libs/catalog/src',
+    '^@images/query$': '<rootDir>/libs/query/src',
+    '^@images/providers/(.*)$': '<rootDir>/libs/providers/$1/src',
+  },
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 30000 },
+  ],
+};

@@ -1,0 +1,6 @@
+export * from './image';
+export * from './problems';
+export * from './errors';
+export * from './provider';
+export * from './normalize';
+export * from './redact';

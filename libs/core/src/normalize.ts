@@ -1,0 +1,78 @@
+/**
+ * Tolerant readers for vendor payloads: vendors send numbers as strings (UCloud), omit fields, or send "".
+ * Every mapper uses these so that one vendor quirk is handled in one place.
+ */
+
+export function asString(value: unknown): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+export function asNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '') {
+    const n = Number(value.trim());
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+export function asInteger(value: unknown): number | null {
+  const n = asNumber(value);
+  return n !== null && Number.isInteger(n) ? n : null;
+}
+
+export function asBoolean(value: unknown): boolean | null {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return null;
+}
+
+export function asStringArray(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.map(asString).filter((v): v is string => v !== null);
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Epoch milliseconds (number or numeric string) to ISO 8601 UTC with milliseconds. */
+export function epochMsToIso(value: unknown): string | null {
+  const ms = asNumber(value);
+  if (ms === null || ms <= 0) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export function epochSecondsToIso(value: unknown): string | null {
+  const s = asNumber(value);
+  return s === null ? null : epochMsToIso(s * 1000);
+}
+
+/**
+ * An ISO 8601 / RFC 3339 timestamp to UTC with milliseconds. A timestamp with neither `Z` nor an offset
+ * is read as UTC (Huawei documents its `created_at` as UTC but may omit the zone).
+ */
+export function isoToUtc(value: unknown): string | null {
+  const text = asString(value);
+  if (text === null) return null;
+  const trimmed = text.trim().replace(' ', 'T');
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed);
+  const d = new Date(hasZone ? trimmed : `${trimmed}Z`);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export const GIB = 2 ** 30;
+
+/** Drops undefined, null and "" so `extra` only carries what the vendor actually said. */
+export function compactRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value === undefined || value === null || value === '') continue;
+    out[key] = value;
+  }
+  return out;
+}

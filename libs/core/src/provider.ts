@@ -1,0 +1,98 @@
+import { Image } from './image';
+
+/** What a provider can do; the gateway answers 501 for the rest and lists these in GET /providers. */
+export const CAPABILITIES = [
+  'list',
+  'get',
+  'create',
+  'update',
+  'delete',
+  'copy',
+  'upload',
+  'download',
+  'share',
+  'export',
+  'operations',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
+
+/** Per-call context handed to a provider by the engine. */
+export interface CallContext {
+  /** Aborts every socket of this call when the slice's budget is spent or the caller is gone. */
+  signal: AbortSignal;
+  requestId?: string;
+}
+
+/** One cloud's image catalog behind the gateway. One implementation per vendor folder. */
+export interface ImageProvider {
+  readonly id: string;
+  readonly displayName: string;
+  readonly capabilities: readonly Capability[];
+  /**
+   * A stable, non-reversible fingerprint of the account and endpoint the credentials reach.
+   * Cache keys include it, so a change of account never serves another account's images.
+   */
+  readonly accountScope: string;
+  /** Every image of the account: all upstream pages (and regions or lists), normalised. */
+  listCatalog(ctx: CallContext): Promise<Image[]>;
+  /** The cheapest exact lookup, when the vendor has one; null when the vendor has no such image. */
+  getImage?(providerImageId: string, ctx: CallContext): Promise<Image | null>;
+}
+
+/** One outbound call as seen by metrics: emitted by the HTTP wrapper, never carries credentials. */
+export interface UpstreamCallEvent {
+  provider: string;
+  operation: string;
+  method: string;
+  /** HTTP status, or 0 when no answer arrived. */
+  httpStatus: number;
+  /** Gateway problem code when the call failed, else undefined. */
+  problemCode?: string;
+  /** The vendor's own error code when it sent one. */
+  vendorCode?: string;
+  /** True when the vendor code is absent from the vendor's translation table. */
+  unknownVendorCode?: boolean;
+  latencyMs: number;
+}
+
+export interface UpstreamObserver {
+  onUpstreamCall(event: UpstreamCallEvent): void;
+}
+
+export interface ProviderLogger {
+  debug(obj: Record<string, unknown>, msg: string): void;
+  info(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** What the gateway hands a provider factory. */
+export interface ProviderDeps {
+  observer: UpstreamObserver;
+  logger: ProviderLogger;
+  /** Upper bound on concurrent upstream requests of this provider (bulkhead and socket pool size). */
+  maxConcurrentRequests: number;
+}
+
+/** Raised by a registration's `fromEnv` for a bad or half-set variable; start-up prints its message as one line. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, reason: string) {
+    super(`${variable}: ${reason}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * How a vendor plugs into the gateway: one object per vendor folder, one line in the registry.
+ * `fromEnv` returns null when the provider's credentials are absent (disabled), throws ConfigError when half set.
+ */
+export interface ProviderRegistration<TConfig = unknown> {
+  readonly id: string;
+  readonly envVariables: readonly string[];
+  /** Values of these must never appear in logs, errors or metrics. */
+  secretsOf(config: TConfig): string[];
+  fromEnv(env: Env): TConfig | null;
+  create(config: TConfig, deps: ProviderDeps): ImageProvider;
+}

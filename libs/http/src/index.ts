@@ -1,0 +1,2 @@
+export * from './upstream-http';
+export * from './paging';

@@ -1,0 +1,187 @@
+import axios, { AxiosError, AxiosInstance } from 'axios';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { GatewayError, ProviderLogger, UpstreamObserver } from '@images/core';
+
+export interface UpstreamHttpOptions {
+  provider: string;
+  /** Scheme, host, port and an optional path prefix; request paths are appended to it. */
+  baseUrl: string;
+  observer: UpstreamObserver;
+  logger: ProviderLogger;
+  /** Keep-alive pool size: also the cap on concurrent requests to this vendor. */
+  maxSockets: number;
+  /** A body larger than this is a bad response, so a garbage-spewing vendor cannot exhaust memory. */
+  maxResponseBytes?: number;
+}
+
+export type QueryValue = string | number | boolean | undefined | null;
+
+export interface UpstreamRequest {
+  /** A short stable name for metrics and logs, e.g. `cimg/list`. */
+  operation: string;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Appended to the base URL's path. */
+  path: string;
+  /** Sent in this order; undefined and null values are dropped. */
+  query?: ReadonlyArray<readonly [string, QueryValue]>;
+  headers?: Record<string, string>;
+  /** Serialised already: signers hash the exact bytes sent. */
+  body?: string;
+  signal: AbortSignal;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  text: string;
+  /** The parsed body, or undefined when the body is not JSON. */
+  json: unknown;
+  latencyMs: number;
+}
+
+/**
+ * Turns a response into the caller's value, or throws the GatewayError a vendor's error table says.
+ * Runs inside `call` so that metrics see the translated outcome of every upstream call.
+ */
+export type Interpret<T> = (response: UpstreamResponse) => T;
+
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** The one outbound HTTP wrapper: deadline by abort signal, keep-alive pool, transport errors as GatewayErrors. */
+export class UpstreamHttp {
+  private readonly client: AxiosInstance;
+  private readonly base: URL;
+
+  constructor(private readonly options: UpstreamHttpOptions) {
+    this.base = new URL(options.baseUrl);
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: 'lifo' as const };
+    this.client = axios.create({
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      // We read the raw text ourselves: a garbage body must be seen as garbage, not half-parsed.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+      // Environment proxies must never capture vendor traffic (or loopback simulators).
+      proxy: false,
+      maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    });
+  }
+
+  /** `host[:port]` exactly as sent in the Host header (signers sign it). */
+  get host(): string {
+    return this.base.host;
+  }
+
+  /** The full path on the wire for a request path (base path prefix included). */
+  wirePath(path: string): string {
+    const prefix = this.base.pathname.replace(/\/+$/, '');
+    return `${prefix}${path.startsWith('/') ? path : `/${path}`}`;
+  }
+
+  static encodeQuery(query: UpstreamRequest['query']): string {
+    if (!query) return '';
+    return query
+      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => `${encodeRfc3986(k)}=${encodeRfc3986(String(v))}`)
+      .join('&');
+  }
+
+  async call<T>(request: UpstreamRequest, interpret: Interpret<T>): Promise<T> {
+    const started = performance.now();
+    let httpStatus = 0;
+    try {
+      const response = await this.send(request, started);
+      httpStatus = response.status;
+      const value = interpret(response);
+      this.record(request, httpStatus, started);
+      return value;
+    } catch (error) {
+      const gatewayError = error instanceof GatewayError ? error : this.transportError(error, request);
+      this.record(request, httpStatus, started, gatewayError);
+      throw gatewayError;
+    }
+  }
+
+  private async send(request: UpstreamRequest, started: number): Promise<UpstreamResponse> {
+    const query = UpstreamHttp.encodeQuery(request.query);
+    const url = `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`;
+    const response = await this.client.request<string>({
+      url,
+      method: request.method,
+      headers: request.headers,
+      data: request.body,
+      signal: request.signal,
+    });
+    const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers ?? {})) {
+      if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    }
+    return { status: response.status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) };
+  }
+
+  private transportError(error: unknown, request: UpstreamRequest): GatewayError {
+    const provider = this.options.provider;
+    if (request.signal.aborted) {
+      return new GatewayError('UPSTREAM_TIMEOUT', { provider, detail: `${provider} did not answer ${request.operation} within the time budget`, cause: error });
+    }
+    const code = error instanceof AxiosError ? error.code : (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ERR_BAD_RESPONSE' && String((error as Error).message).includes('maxContentLength')) {
+      return new GatewayError('UPSTREAM_BAD_RESPONSE', { provider, detail: `${provider} sent an oversized answer to ${request.operation}` });
+    }
+    if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
+      return new GatewayError('UPSTREAM_TIMEOUT', { provider, detail: `${provider} timed out on ${request.operation}` });
+    }
+    // Refused, reset, unresolvable, or any other socket failure: the vendor could not be reached.
+    return new GatewayError('UPSTREAM_UNAVAILABLE', {
+      provider,
+      detail: `${provider} could not be reached for ${request.operation} (${code ?? 'connection failed'})`,
+    });
+  }
+
+  private record(request: UpstreamRequest, httpStatus: number, started: number, error?: GatewayError): void {
+    const latencyMs = Math.round(performance.now() - started);
+    this.options.observer.onUpstreamCall({
+      provider: this.options.provider,
+      operation: request.operation,
+      method: request.method,
+      httpStatus,
+      problemCode: error?.code,
+      vendorCode: error?.upstream?.code,
+      unknownVendorCode: error?.unmappedVendorCode,
+      latencyMs,
+    });
+    // Paths and statuses only: queries and bodies can carry signatures and keys.
+    const line = { provider: this.options.provider, operation: request.operation, method: request.method, path: request.path, httpStatus, latencyMs };
+    if (error) this.options.logger.warn({ ...line, code: error.code, vendorCode: error.upstream?.code }, 'upstream call failed');
+    else this.options.logger.debug(line, 'upstream call');
+  }
+}
+
+export function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** encodeURIComponent plus the characters RFC 3986 reserves but encodeURIComponent leaves (`!'()*`). */
+export function encodeRfc3986(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Parses a Retry-After header (seconds or HTTP date) into whole seconds. */
+export function retryAfterSeconds(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(header);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
