@@ -24,6 +24,7 @@ const shared = {
     '^@images/catalog$': '<rootDir>/libs/catalog/src',
     '^@images/query$': '<rootDir>/libs/query/src',
     '^@images/providers/(.*)$': '<rootDir>/libs/providers/$1/src',
+    '^@images/testing$': '<rootDir>/test/support',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };

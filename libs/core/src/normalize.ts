@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Tolerant readers for vendor payloads: vendors send numbers as strings (UCloud), omit fields, or send "".
  * Every mapper uses these so that one vendor quirk is handled in one place.
@@ -75,4 +77,9 @@ export function compactRecord(record: Record<string, unknown>): Record<string, u
     out[key] = value;
   }
   return out;
+}
+
+/** A short stable fingerprint (hex SHA-256 prefix) for cache scoping; the inputs cannot be read back from it. */
+export function fingerprint(...parts: Array<string | undefined>): string {
+  return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 16);
 }
