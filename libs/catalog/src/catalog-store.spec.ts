@@ -1,0 +1,51 @@
+import { Redis } from 'ioredis';
+import { Image } from '@images/core';
+import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
+import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from './catalog-store';
+
+const images = [{ id: 'a:1', provider: 'a', providerImageId: '1', name: 'one' } as Image];
+
+describe('catalog stores (real Redis)', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('store');
+  const logger = recordingDeps().logger;
+
+  beforeAll(() => { redis = testRedisClient(); });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('round-trips a catalog through Redis with the retention as its expiry', async () => {
+    const store = new RedisCatalogStore(redis, logger);
+    await store.set(`${prefix}k1`, { images, fetchedAt: 1234 }, 5000);
+    expect(await store.get(`${prefix}k1`)).toEqual({ images, fetchedAt: 1234 });
+    const ttl = await redis.pttl(`${prefix}k1`);
+    expect(ttl).toBeGreaterThan(4000);
+    expect(ttl).toBeLessThanOrEqual(5000);
+  });
+
+  it('reads a corrupt entry as a miss', async () => {
+    await redis.set(`${prefix}bad`, '{not json');
+    expect(await new RedisCatalogStore(redis, logger).get(`${prefix}bad`)).toBeNull();
+  });
+
+  it('a second tier reads what another replica wrote to Redis', async () => {
+    const writer = new TieredCatalogStore(new MemoryCatalogStore(), new RedisCatalogStore(redis, logger), 60_000, 120_000);
+    const reader = new TieredCatalogStore(new MemoryCatalogStore(), new RedisCatalogStore(redis, logger), 60_000, 120_000);
+    await writer.set(`${prefix}shared`, { images, fetchedAt: Date.now() }, 120_000);
+    expect((await reader.get(`${prefix}shared`))?.images).toEqual(images);
+  });
+
+  it('keeps answering from memory when Redis is unreachable, without stalling', async () => {
+    const dead = new Redis('redis://127.0.0.1:1/0', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const store = new TieredCatalogStore(new MemoryCatalogStore(), new RedisCatalogStore(dead, logger), 60_000, 120_000);
+    const started = Date.now();
+    await store.set('k', { images, fetchedAt: Date.now() - 90_000 }, 120_000);
+    // Past its fresh time, so Redis is asked, fails, and the stale memory copy is still the answer.
+    expect((await store.get('k'))?.images).toEqual(images);
+    expect(Date.now() - started).toBeLessThan(500);
+    dead.disconnect();
+  });
+});

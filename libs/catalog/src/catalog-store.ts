@@ -1,0 +1,133 @@
+import type { Redis } from 'ioredis';
+import { Image, ProviderLogger } from '@images/core';
+
+/** One provider's normalised catalog as cached. */
+export interface CachedCatalog {
+  images: Image[];
+  /** Epoch ms of the upstream fetch that produced it. */
+  fetchedAt: number;
+}
+
+export type CacheBackend = 'redis' | 'memory';
+
+export interface CatalogStore {
+  readonly backend: CacheBackend;
+  /** The newest copy known, fresh or not; null when none. Never throws. */
+  get(key: string): Promise<CachedCatalog | null>;
+  /** Keeps the entry for `retainMs` (fresh time plus the stale window). Never throws. */
+  set(key: string, entry: CachedCatalog, retainMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** The in-process store: the whole cache when no Redis is configured, the first tier in front of Redis otherwise. */
+export class MemoryCatalogStore implements CatalogStore {
+  readonly backend = 'memory' as const;
+  private readonly entries = new Map<string, { entry: CachedCatalog; expiresAt: number }>();
+
+  constructor(private readonly maxEntries = 256) {}
+
+  async get(key: string): Promise<CachedCatalog | null> {
+    return this.peek(key);
+  }
+
+  peek(key: string): CachedCatalog | null {
+    const hit = this.entries.get(key);
+    if (!hit) return null;
+    if (hit.expiresAt <= Date.now()) {
+      this.entries.delete(key);
+      return null;
+    }
+    return hit.entry;
+  }
+
+  async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
+    this.entries.delete(key);
+    // Map keeps insertion order: the first key is the least recently written.
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(key, { entry, expiresAt: Date.now() + retainMs });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+}
+
+const ENTRY_VERSION = 1;
+
+/** Catalogs in Redis as one JSON string per key, expiring with the stale window. Failures read as misses. */
+export class RedisCatalogStore implements CatalogStore {
+  readonly backend = 'redis' as const;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly logger: ProviderLogger,
+  ) {}
+
+  async get(key: string): Promise<CachedCatalog | null> {
+    try {
+      const raw = await this.redis.get(key);
+      if (raw === null) return null;
+      const parsed = JSON.parse(raw) as { v?: number; fetchedAt?: unknown; images?: unknown };
+      if (parsed.v !== ENTRY_VERSION || typeof parsed.fetchedAt !== 'number' || !Array.isArray(parsed.images)) return null;
+      return { fetchedAt: parsed.fetchedAt, images: parsed.images as Image[] };
+    } catch (error) {
+      this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog read failed; treated as a miss');
+      return null;
+    }
+  }
+
+  async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
+    try {
+      await this.redis.set(key, JSON.stringify({ v: ENTRY_VERSION, fetchedAt: entry.fetchedAt, images: entry.images }), 'PX', Math.max(1, Math.round(retainMs)));
+    } catch (error) {
+      this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog write failed');
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    try {
+      await this.redis.del(key);
+    } catch (error) {
+      this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog delete failed');
+    }
+  }
+}
+
+/**
+ * Memory in front of Redis: a fresh in-process copy answers without a round trip; otherwise Redis is asked
+ * (another replica may have refreshed it), and the newer of the two wins. Redis down leaves the memory tier serving.
+ */
+export class TieredCatalogStore implements CatalogStore {
+  readonly backend = 'redis' as const;
+
+  constructor(
+    private readonly memory: MemoryCatalogStore,
+    private readonly redis: CatalogStore,
+    private readonly freshMs: number,
+    private readonly retainMs: number,
+  ) {}
+
+  async get(key: string): Promise<CachedCatalog | null> {
+    const local = this.memory.peek(key);
+    if (local && Date.now() - local.fetchedAt < this.freshMs) return local;
+    const shared = await this.redis.get(key);
+    if (shared && (!local || shared.fetchedAt > local.fetchedAt)) {
+      const remainingMs = this.retainMs - (Date.now() - shared.fetchedAt);
+      if (remainingMs > 0) await this.memory.set(key, shared, remainingMs);
+      return shared;
+    }
+    return local;
+  }
+
+  async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
+    await Promise.all([this.memory.set(key, entry, retainMs), this.redis.set(key, entry, retainMs)]);
+  }
+
+  async delete(key: string): Promise<void> {
+    await Promise.all([this.memory.delete(key), this.redis.delete(key)]);
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

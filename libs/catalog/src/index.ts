@@ -1,0 +1,2 @@
+export * from './catalog-store';
+export * from './engine';
