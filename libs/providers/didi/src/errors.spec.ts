@@ -1,0 +1,88 @@
+import { GatewayError, SecretRedactor } from '@images/core';
+import { UpstreamResponse, parseJson } from '@images/http';
+import { DIDI_ERRNO_PROBLEMS, readDidiEnvelope } from './errors';
+
+function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return { status, headers, text, json: parseJson(text), latencyMs: 1 };
+}
+
+function thrown(fn: () => unknown): GatewayError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof GatewayError) return error;
+    throw error;
+  }
+  throw new Error('expected a GatewayError');
+}
+
+const envelope = (errno: unknown, errmsg = 'failed', data: unknown = null) => ({ errno, errmsg, requestId: 'req-1', data });
+
+describe('DiDi errno translation', () => {
+  // API.md section 6, written out here rather than read back from the table under test.
+  const expected: Array<[number, string]> = [
+    [1, 'VALIDATION_FAILED'], [13, 'VALIDATION_FAILED'],
+    [2, 'UPSTREAM_ERROR'], [3, 'UPSTREAM_ERROR'],
+    [4, 'UPSTREAM_AUTH_FAILED'], [40000, 'UPSTREAM_AUTH_FAILED'],
+    [10000001, 'FORBIDDEN'], [1000011, 'FORBIDDEN'], [1100020, 'FORBIDDEN'],
+  ];
+
+  it('has exactly the codes of the contract', () => {
+    expect([...DIDI_ERRNO_PROBLEMS.keys()].sort((a, b) => a - b)).toEqual(expected.map(([errno]) => errno).sort((a, b) => a - b));
+  });
+
+  it.each(expected)('errno %d → %s, with the vendor code, message and request id', (errno, code) => {
+    const error = thrown(() => readDidiEnvelope(response(200, envelope(errno, 'vendor says no')), 'cimg/list'));
+    expect(error.code).toBe(code);
+    expect(error.provider).toBe('didi');
+    expect(error.upstream).toEqual({ status: 200, code: String(errno), message: 'vendor says no', requestId: 'req-1' });
+    expect(error.detail).toBe(`didi answered errno ${errno}: vendor says no`);
+    expect(error.unmappedVendorCode).toBe(false);
+  });
+
+  it('reads an errno sent as a string', () => {
+    expect(thrown(() => readDidiEnvelope(response(200, envelope('4')), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
+  });
+
+  it('makes an errno outside the table UPSTREAM_ERROR, flagged unmapped, its code kept', () => {
+    const error = thrown(() => readDidiEnvelope(response(200, envelope(41026, 'image query failed')), 'cimg/list'));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.unmappedVendorCode).toBe(true);
+    expect(error.upstream?.code).toBe('41026');
+  });
+
+  it('reads an envelope before the HTTP status, and Retry-After when sent', () => {
+    const error = thrown(() => readDidiEnvelope(response(500, envelope(2), { 'retry-after': '30' }), 'cimg/list'));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.upstream?.code).toBe('2');
+    expect(error.retryAfterSeconds).toBe(30);
+  });
+
+  it('falls back to the HTTP status when a non-2xx answer has no envelope', () => {
+    const unavailable = thrown(() => readDidiEnvelope(response(503, '<html>busy</html>', { 'retry-after': '7' }), 'cimg/list'));
+    expect(unavailable.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(unavailable.retryAfterSeconds).toBe(7);
+    expect(unavailable.upstream).toEqual({ status: 503 });
+    expect(thrown(() => readDidiEnvelope(response(429, ''), 'cimg/list')).code).toBe('RATE_LIMITED');
+    expect(thrown(() => readDidiEnvelope(response(401, { message: 'no' }), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
+  });
+
+  it('calls a body that is not JSON, or JSON without the envelope, a bad response', () => {
+    expect(thrown(() => readDidiEnvelope(response(200, 'not json'), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrown(() => readDidiEnvelope(response(200, ''), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrown(() => readDidiEnvelope(response(200, { data: [] }), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrown(() => readDidiEnvelope(response(200, [1, 2]), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+  });
+
+  it('returns data on errno 0', () => {
+    expect(readDidiEnvelope(response(200, envelope(0, 'ok', { count: 0, items: [] })), 'cimg/list')).toEqual({ count: 0, items: [] });
+  });
+
+  it('scrubs credentials the vendor echoes', () => {
+    const token = 'b557cb1ac87055909e82f19c119f88c8';
+    const error = thrown(() => readDidiEnvelope(response(200, envelope(4, `token ${token} expired`)), 'cimg/list', new SecretRedactor([token])));
+    expect(error.detail).toBe('didi answered errno 4: token [REDACTED] expired');
+    expect(JSON.stringify(error.toProblem())).not.toContain(token);
+  });
+});

@@ -1,0 +1,18 @@
+import { ProviderRegistration } from '@images/core';
+import { DIDI_ENV_VARIABLES, DIDI_PROVIDER_ID, DidiConfig, didiConfigFromEnv, didiSecrets } from './config';
+import { DidiProvider } from './provider';
+
+export const didiRegistration: ProviderRegistration<DidiConfig> = {
+  id: DIDI_PROVIDER_ID,
+  envVariables: DIDI_ENV_VARIABLES,
+  secretsOf: didiSecrets,
+  fromEnv: didiConfigFromEnv,
+  create: (config, deps) => new DidiProvider(config, deps),
+};
+
+export * from './config';
+export { didiAuthHeaders } from './auth';
+export { DidiClient, DIDI_CIMG_LIST_PATH, DIDI_PAGE_SIZE } from './client';
+export { DIDI_ERRNO_PROBLEMS, didiErrnoError, didiHttpStatusError, didiBadResponse, readDidiEnvelope } from './errors';
+export { mapDidiImage, mergeRegionalImages, didiStatus, didiVisibility } from './mapper';
+export { DidiProvider } from './provider';

@@ -1,0 +1,59 @@
+import { SecretRedactor, asInteger } from '@images/core';
+import { PageResult, UpstreamHttp, UpstreamResponse, fetchAllPages } from '@images/http';
+import { signUcloudParams } from './auth';
+import { UcloudConfig, ucloudSecrets } from './config';
+import { readUcloudEnvelope, ucloudBadResponse } from './errors';
+
+export const UCLOUD_LIST_ACTION = 'GetUvodnImage';
+export const UCLOUD_PAGE_SIZE = 100;
+
+/** UCloud's Action-style requests, POSTed form-encoded as the official SDKs do. */
+export class UcloudClient {
+  private readonly redactor: SecretRedactor;
+
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly config: UcloudConfig,
+    /** Pages in flight after page one. */
+    private readonly concurrency: number,
+  ) {
+    this.redactor = new SecretRedactor(ucloudSecrets(config));
+  }
+
+  /** The whole catalog: raw `ImageList` items in page order. */
+  listAll(signal: AbortSignal): Promise<unknown[]> {
+    return fetchAllPages({
+      pageSize: UCLOUD_PAGE_SIZE,
+      concurrency: this.concurrency,
+      fetchPage: (pageIndex, pageSize) => this.listPage(pageIndex * pageSize, pageSize, signal),
+    });
+  }
+
+  listPage(offset: number, limit: number, signal: AbortSignal): Promise<PageResult<unknown>> {
+    const params = signUcloudParams(
+      { Action: UCLOUD_LIST_ACTION, ProjectId: this.config.projectId, Offset: offset, Limit: limit },
+      this.config.publicKey,
+      this.config.privateKey,
+    );
+    return this.http.call(
+      {
+        operation: UCLOUD_LIST_ACTION,
+        method: 'POST',
+        path: '/',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params).toString(),
+        signal,
+      },
+      (response) => readImagePage(response, this.redactor),
+    );
+  }
+}
+
+function readImagePage(response: UpstreamResponse, redactor: SecretRedactor): PageResult<unknown> {
+  const body = readUcloudEnvelope(response, UCLOUD_LIST_ACTION, redactor);
+  const total = asInteger(body.TotalCount);
+  // ImageList is optional in the doc: absent (or null) means no images, unless a total says otherwise.
+  if ((body.ImageList === undefined || body.ImageList === null) && (total === null || total === 0)) return { items: [], total };
+  if (!Array.isArray(body.ImageList)) throw ucloudBadResponse(response, UCLOUD_LIST_ACTION, 'an ImageList that is not a list');
+  return { items: body.ImageList, total };
+}

@@ -1,0 +1,38 @@
+import { CallContext, Capability, Image, ImageProvider, ProviderDeps, fingerprint } from '@images/core';
+import { UpstreamHttp } from '@images/http';
+import { UcloudClient } from './client';
+import { UCLOUD_PROVIDER_ID, UcloudConfig } from './config';
+import { distinctImages, mapUcloudImage } from './mapper';
+
+export class UcloudProvider implements ImageProvider {
+  readonly id = UCLOUD_PROVIDER_ID;
+  readonly displayName = 'UCloud';
+  readonly capabilities: readonly Capability[] = ['list'];
+  readonly accountScope: string;
+  private readonly client: UcloudClient;
+
+  constructor(config: UcloudConfig, private readonly deps: ProviderDeps) {
+    const http = new UpstreamHttp({
+      provider: UCLOUD_PROVIDER_ID,
+      baseUrl: config.endpoint,
+      observer: deps.observer,
+      logger: deps.logger,
+      maxSockets: deps.maxConcurrentRequests,
+    });
+    this.client = new UcloudClient(http, config, deps.maxConcurrentRequests);
+    this.accountScope = fingerprint(config.endpoint, config.publicKey, config.projectId);
+  }
+
+  async listCatalog(ctx: CallContext): Promise<Image[]> {
+    const items = await this.client.listAll(ctx.signal);
+    const images: Image[] = [];
+    for (const item of items) {
+      const image = mapUcloudImage(item);
+      if (image !== null) images.push(image);
+    }
+    // One malformed item should not blank the whole catalog; it is dropped and counted.
+    const skipped = items.length - images.length;
+    if (skipped > 0) this.deps.logger.warn({ provider: UCLOUD_PROVIDER_ID, skipped }, 'catalog items without ImageId skipped');
+    return distinctImages(images);
+  }
+}
