@@ -1,0 +1,114 @@
+import { ProblemCode, SecretRedactor } from '@images/core';
+import { UpstreamResponse } from '@images/http';
+import { CECSTACK_CODE_PROBLEMS, cecstackBadResponse, cecstackFailureOf } from './errors';
+
+function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  let json: unknown;
+  try { json = JSON.parse(text); } catch { json = undefined; }
+  return { status, headers, text, json, latencyMs: 1 };
+}
+
+const vendorError = (code: string, message = '错误') => ({ requestId: 'req-1', code, message, data: null });
+
+// The vendor's table (cecstack-ims-api.md section 2) against API.md section 6.
+const TABLE: Array<[string, ProblemCode]> = [
+  ['IMG.InvalidParameter', 'VALIDATION_FAILED'],
+  ['IMG.DBGet.Fail', 'UPSTREAM_ERROR'],
+  ['IMG.DBUpdate.Fail', 'UPSTREAM_ERROR'],
+  ['IMG.DBGet.NoData', 'NOT_FOUND'],
+  ['IMG.Internal.Error', 'UPSTREAM_ERROR'],
+  ['IMG.OperationFailed.ImageSize', 'VALIDATION_FAILED'],
+  ['IMG.OperationFailed.UploadError', 'UPSTREAM_ERROR'],
+  ['IMG.OperationDenied.ActionNotMatchStatus', 'CONFLICT'],
+  ['IMG.OperationFailed.MinDiskSize', 'VALIDATION_FAILED'],
+  ['IMG.OperationFailed.UploadNotAllowed', 'CONFLICT'],
+  ['IMG.OperationFailed.DownloadNotAllowed', 'CONFLICT'],
+  ['IMG.OperationFailed.DownloadNotallowed', 'CONFLICT'],
+  ['IMG.OperationFailed.DeleteNotAllowed', 'CONFLICT'],
+  ['IMG.OperationFailed.UploadNotPermission', 'FORBIDDEN'],
+  ['IMG.OperationFailed.UserInfo', 'UPSTREAM_ERROR'],
+  ['IMG.OperationDenied.Identity', 'FORBIDDEN'],
+  ['IMG.OperationDenied.Quota', 'QUOTA_EXCEEDED'],
+  ['IMG.OperationDenied.QuotaNotEnough', 'QUOTA_EXCEEDED'],
+  ['IMG.OperationDenied.QuotaDeduct', 'QUOTA_EXCEEDED'],
+  ['IMG.OperationFailed.Transfer', 'UPSTREAM_ERROR'],
+  ['IMG.OperationDenied.AuthFail', 'UPSTREAM_AUTH_FAILED'],
+  ['IMG.OperationFailed.ResourceCenter', 'UPSTREAM_ERROR'],
+  ['IMG.OperationFailed.ModifyMinDiskSize', 'VALIDATION_FAILED'],
+  ['IMG.OperationFailed.ActionNotMatch', 'CONFLICT'],
+  ['IMG.OperationFailed.DuplicateUserId', 'VALIDATION_FAILED'],
+  ['IMG.OperationFailed.InvalidUserId', 'VALIDATION_FAILED'],
+  ['IMG.OperationFailed.AlreadyShared', 'CONFLICT'],
+  ['IMG.OperationFailed.NotShared', 'CONFLICT'],
+  ['IMG.OperationFailed.ResourceInfo', 'UPSTREAM_ERROR'],
+  ['IMG.OperationFailed.ResourceStatus', 'CONFLICT'],
+  ['IMG.OperationFailed.ImageIsShared', 'CONFLICT'],
+];
+
+describe('CECSTACK error table', () => {
+  it('covers exactly the vendor table', () => {
+    expect(Object.keys(CECSTACK_CODE_PROBLEMS).sort()).toEqual(TABLE.map(([code]) => code).sort());
+  });
+
+  it.each(TABLE)('HTTP 400 %s -> %s', (code, expected) => {
+    const error = cecstackFailureOf(response(400, vendorError(code)), 'images/list');
+    expect(error?.code).toBe(expected);
+    expect(error?.provider).toBe('cecstack');
+    expect(error?.upstream).toEqual({ status: 400, code, message: '错误', requestId: 'req-1' });
+    expect(error?.unmappedVendorCode).toBe(false);
+  });
+
+  it('writes the detail as "cecstack answered {code}: {message}"', () => {
+    expect(cecstackFailureOf(response(400, vendorError('IMG.DBGet.NoData', '资源不存在')), 'images/list')?.detail).toBe('cecstack answered IMG.DBGet.NoData: 资源不存在');
+  });
+
+  it('maps a code outside the vendor table by the short name API.md gives', () => {
+    const error = cecstackFailureOf(response(400, vendorError('IMG.OperationFailed.Quota')), 'x');
+    expect(error?.code).toBe('QUOTA_EXCEEDED');
+    expect(error?.unmappedVendorCode).toBe(false);
+  });
+
+  it('a code in neither list -> UPSTREAM_ERROR, marked unmapped, code kept', () => {
+    const error = cecstackFailureOf(response(400, vendorError('IMG.Brand.New')), 'x');
+    expect(error?.code).toBe('UPSTREAM_ERROR');
+    expect(error?.unmappedVendorCode).toBe(true);
+    expect(error?.upstream?.code).toBe('IMG.Brand.New');
+  });
+
+  it('a non-Success code in a 200 answer is an error too', () => {
+    expect(cecstackFailureOf(response(200, vendorError('IMG.DBGet.NoData')), 'x')?.code).toBe('NOT_FOUND');
+  });
+
+  it('an unknown code at a status outside the documented 400 follows the status', () => {
+    const error = cecstackFailureOf(response(401, vendorError('Unauthorized')), 'x');
+    expect(error?.code).toBe('UPSTREAM_AUTH_FAILED');
+    expect(error?.unmappedVendorCode).toBe(true);
+  });
+
+  it('falls back to the HTTP status without the envelope, with Retry-After and the header request id', () => {
+    const error = cecstackFailureOf(response(503, '<html>down</html>', { 'retry-after': '30', 'x-request-id': 'lb-1' }), 'x');
+    expect(error?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(error?.retryAfterSeconds).toBe(30);
+    expect(error?.upstream).toEqual({ status: 503, requestId: 'lb-1' });
+    expect(cecstackFailureOf(response(429, ''), 'x')?.code).toBe('RATE_LIMITED');
+    expect(cecstackFailureOf(response(500, { code: 'Success' }), 'x')?.code).toBe('UPSTREAM_ERROR');
+  });
+
+  it('a Success envelope is no failure', () => {
+    expect(cecstackFailureOf(response(200, { requestId: 'r', code: 'Success', message: '调用成功', data: {} }), 'x')).toBeNull();
+  });
+
+  it('a 2xx answer that is not JSON or has no envelope is a bad response', () => {
+    expect(cecstackFailureOf(response(200, 'garbage'), 'images/list')).toMatchObject({ code: 'UPSTREAM_BAD_RESPONSE', detail: 'cecstack answered images/list with a body that is not JSON' });
+    expect(cecstackFailureOf(response(200, { list: [] }), 'images/list')?.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(cecstackBadResponse(response(200, { requestId: 'r9' }), 'images/list', 'no data.list array').upstream).toEqual({ status: 200, requestId: 'r9' });
+  });
+
+  it('redacts credentials the vendor echoes', () => {
+    const error = cecstackFailureOf(response(400, vendorError('IMG.OperationDenied.AuthFail', 'bad token tok-SECRET-1')), 'x', new SecretRedactor(['tok-SECRET-1']));
+    expect(error?.code).toBe('UPSTREAM_AUTH_FAILED');
+    expect(JSON.stringify(error?.toProblem())).not.toContain('tok-SECRET-1');
+    expect(error?.message).not.toContain('tok-SECRET-1');
+  });
+});

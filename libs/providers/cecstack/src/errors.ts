@@ -1,0 +1,132 @@
+import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo, asString, isRecord } from '@images/core';
+import { UpstreamResponse, problemForHttpStatus, retryAfterSeconds } from '@images/http';
+import { CECSTACK_PROVIDER_ID } from './config';
+
+export const CECSTACK_SUCCESS = 'Success';
+
+/** Every code of the vendor's error table (cecstack-ims-api.md section 2), by its full name, per API.md section 6. */
+export const CECSTACK_CODE_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
+  'IMG.InvalidParameter': 'VALIDATION_FAILED',
+  'IMG.DBGet.Fail': 'UPSTREAM_ERROR',
+  'IMG.DBUpdate.Fail': 'UPSTREAM_ERROR',
+  'IMG.DBGet.NoData': 'NOT_FOUND',
+  'IMG.Internal.Error': 'UPSTREAM_ERROR',
+  'IMG.OperationFailed.ImageSize': 'VALIDATION_FAILED',
+  'IMG.OperationFailed.UploadError': 'UPSTREAM_ERROR',
+  'IMG.OperationDenied.ActionNotMatchStatus': 'CONFLICT',
+  'IMG.OperationFailed.MinDiskSize': 'VALIDATION_FAILED',
+  'IMG.OperationFailed.UploadNotAllowed': 'CONFLICT',
+  'IMG.OperationFailed.DownloadNotAllowed': 'CONFLICT',
+  'IMG.OperationFailed.DownloadNotallowed': 'CONFLICT',
+  'IMG.OperationFailed.DeleteNotAllowed': 'CONFLICT',
+  'IMG.OperationFailed.UploadNotPermission': 'FORBIDDEN',
+  'IMG.OperationFailed.UserInfo': 'UPSTREAM_ERROR',
+  'IMG.OperationDenied.Identity': 'FORBIDDEN',
+  'IMG.OperationDenied.Quota': 'QUOTA_EXCEEDED',
+  'IMG.OperationDenied.QuotaNotEnough': 'QUOTA_EXCEEDED',
+  'IMG.OperationDenied.QuotaDeduct': 'QUOTA_EXCEEDED',
+  'IMG.OperationFailed.Transfer': 'UPSTREAM_ERROR',
+  'IMG.OperationDenied.AuthFail': 'UPSTREAM_AUTH_FAILED',
+  'IMG.OperationFailed.ResourceCenter': 'UPSTREAM_ERROR',
+  'IMG.OperationFailed.ModifyMinDiskSize': 'VALIDATION_FAILED',
+  'IMG.OperationFailed.ActionNotMatch': 'CONFLICT',
+  'IMG.OperationFailed.DuplicateUserId': 'VALIDATION_FAILED',
+  'IMG.OperationFailed.InvalidUserId': 'VALIDATION_FAILED',
+  'IMG.OperationFailed.AlreadyShared': 'CONFLICT',
+  'IMG.OperationFailed.NotShared': 'CONFLICT',
+  'IMG.OperationFailed.ResourceInfo': 'UPSTREAM_ERROR',
+  'IMG.OperationFailed.ResourceStatus': 'CONFLICT',
+  'IMG.OperationFailed.ImageIsShared': 'CONFLICT',
+};
+
+/** API.md names most codes by their last segment: a code outside the vendor table that ends in one still maps. */
+export const CECSTACK_SUFFIX_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
+  InvalidParameter: 'VALIDATION_FAILED',
+  ImageSize: 'VALIDATION_FAILED',
+  MinDiskSize: 'VALIDATION_FAILED',
+  ModifyMinDiskSize: 'VALIDATION_FAILED',
+  DuplicateUserId: 'VALIDATION_FAILED',
+  InvalidUserId: 'VALIDATION_FAILED',
+  NoData: 'NOT_FOUND',
+  ActionNotMatchStatus: 'CONFLICT',
+  UploadNotAllowed: 'CONFLICT',
+  DownloadNotAllowed: 'CONFLICT',
+  DownloadNotallowed: 'CONFLICT',
+  DeleteNotAllowed: 'CONFLICT',
+  ActionNotMatch: 'CONFLICT',
+  AlreadyShared: 'CONFLICT',
+  NotShared: 'CONFLICT',
+  ImageIsShared: 'CONFLICT',
+  ResourceStatus: 'CONFLICT',
+  Identity: 'FORBIDDEN',
+  UploadNotPermission: 'FORBIDDEN',
+  AuthFail: 'UPSTREAM_AUTH_FAILED',
+  Quota: 'QUOTA_EXCEEDED',
+  QuotaNotEnough: 'QUOTA_EXCEEDED',
+  QuotaDeduct: 'QUOTA_EXCEEDED',
+};
+
+/**
+ * The problem for a CECSTACK error code. A code in neither table is unmapped: UPSTREAM_ERROR when it came
+ * the vendor's documented way (HTTP 400, or 2xx), else what its HTTP status says (a 401 or 503 from a front proxy).
+ */
+export function cecstackProblemFor(status: number, vendorCode: string): { code: ProblemCode; mapped: boolean } {
+  const byCode = CECSTACK_CODE_PROBLEMS[vendorCode] ?? CECSTACK_SUFFIX_PROBLEMS[vendorCode.slice(vendorCode.lastIndexOf('.') + 1)];
+  if (byCode) return { code: byCode, mapped: true };
+  const documentedWay = status === 400 || (status >= 200 && status < 300);
+  return { code: documentedWay ? 'UPSTREAM_ERROR' : problemForHttpStatus(status), mapped: false };
+}
+
+const noSecrets = new SecretRedactor([]);
+
+function upstreamInfo(info: UpstreamInfo): UpstreamInfo {
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as UpstreamInfo;
+}
+
+function requestIdOf(response: UpstreamResponse): string | undefined {
+  const body = isRecord(response.json) ? response.json : {};
+  return asString(body.requestId) ?? (response.headers['x-request-id'] || undefined);
+}
+
+/**
+ * The GatewayError a CECSTACK answer stands for, or null when it is a success envelope (`code == "Success"` with 2xx).
+ * Envelope `{requestId, code, message, data}`; without it a non-2xx answer falls back to its HTTP status.
+ */
+export function cecstackFailureOf(response: UpstreamResponse, operation: string, redactor: SecretRedactor = noSecrets): GatewayError | null {
+  const ok = response.status >= 200 && response.status < 300;
+  const body = isRecord(response.json) ? response.json : null;
+  const vendorCode = body ? asString(body.code) : null;
+  if (ok && vendorCode === CECSTACK_SUCCESS) return null;
+
+  const requestId = requestIdOf(response);
+  const retryAfter = retryAfterSeconds(response.headers['retry-after']);
+  if (vendorCode !== null && vendorCode !== CECSTACK_SUCCESS) {
+    const message = asString(body?.message) ?? undefined;
+    const problem = cecstackProblemFor(response.status, vendorCode);
+    return new GatewayError(problem.code, {
+      provider: CECSTACK_PROVIDER_ID,
+      detail: redactor.text(`${CECSTACK_PROVIDER_ID} answered ${vendorCode}${message ? `: ${message}` : ''}`),
+      upstream: redactor.value(upstreamInfo({ status: response.status, code: vendorCode, message, requestId })),
+      retryAfterSeconds: retryAfter,
+      unmappedVendorCode: !problem.mapped,
+    });
+  }
+  if (!ok) {
+    return new GatewayError(problemForHttpStatus(response.status), {
+      provider: CECSTACK_PROVIDER_ID,
+      detail: `${CECSTACK_PROVIDER_ID} answered HTTP ${response.status} without its error envelope`,
+      upstream: upstreamInfo({ status: response.status, requestId }),
+      retryAfterSeconds: retryAfter,
+    });
+  }
+  return cecstackBadResponse(response, operation, response.json === undefined ? 'a body that is not JSON' : 'no response envelope');
+}
+
+/** A 2xx answer that is not what the API promises. */
+export function cecstackBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
+  return new GatewayError('UPSTREAM_BAD_RESPONSE', {
+    provider: CECSTACK_PROVIDER_ID,
+    detail: `${CECSTACK_PROVIDER_ID} answered ${operation} with ${reason}`,
+    upstream: upstreamInfo({ status: response.status, requestId: requestIdOf(response) }),
+  });
+}

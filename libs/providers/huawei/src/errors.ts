@@ -1,0 +1,83 @@
+import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo, asString, isRecord } from '@images/core';
+import { UpstreamResponse, problemForHttpStatus, retryAfterSeconds } from '@images/http';
+import { HUAWEI_PROVIDER_ID } from './config';
+
+/** API.md section 6: Huawei errors are read by HTTP status first. */
+export const HUAWEI_STATUS_PROBLEMS: Readonly<Record<number, ProblemCode>> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UPSTREAM_AUTH_FAILED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  429: 'RATE_LIMITED',
+  500: 'UPSTREAM_ERROR',
+  503: 'UPSTREAM_UNAVAILABLE',
+};
+
+/** Codes whose meaning differs from (or does not depend on) the status they arrive with (vendor-facts). */
+export const HUAWEI_CODE_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
+  'APIGW.0101': 'UPSTREAM_ERROR', // 404, but "no such API": our fault or theirs, never a missing image
+  'APIGW.0301': 'UPSTREAM_AUTH_FAILED',
+  'APIGW.0303': 'UPSTREAM_AUTH_FAILED', // signature expired (clock skew)
+  'APIGW.0308': 'RATE_LIMITED',
+  'WKS.00010099': 'FORBIDDEN', // service not enabled for the account
+  'WKS.0202': 'NOT_FOUND', // arrives as 500
+};
+
+/** Older docs spell the gateway prefix `APIG.`. */
+function normaliseCode(code: string): string {
+  return code.startsWith('APIG.') ? `APIGW.${code.slice('APIG.'.length)}` : code;
+}
+
+/** The problem for a Huawei error envelope; `mapped` is false when neither its code nor its status is in the table. */
+export function huaweiProblemFor(status: number, errorCode: string): { code: ProblemCode; mapped: boolean } {
+  const byCode = HUAWEI_CODE_PROBLEMS[normaliseCode(errorCode)];
+  if (byCode) return { code: byCode, mapped: true };
+  const byStatus = HUAWEI_STATUS_PROBLEMS[status];
+  if (byStatus) return { code: byStatus, mapped: true };
+  return { code: problemForHttpStatus(status), mapped: false };
+}
+
+const noSecrets = new SecretRedactor([]);
+
+function requestIdOf(response: UpstreamResponse): string | undefined {
+  const body = isRecord(response.json) ? response.json : {};
+  return response.headers['x-request-id'] || asString(body.request_id) || undefined;
+}
+
+function upstreamInfo(info: UpstreamInfo): UpstreamInfo {
+  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as UpstreamInfo;
+}
+
+/** The GatewayError for a non-2xx Huawei answer: the error table when the vendor envelope is there, else the HTTP status. */
+export function huaweiErrorFromResponse(response: UpstreamResponse, redactor: SecretRedactor = noSecrets): GatewayError {
+  const body = isRecord(response.json) ? response.json : null;
+  const errorCode = body ? asString(body.error_code) : null;
+  const requestId = requestIdOf(response);
+  const retryAfter = retryAfterSeconds(response.headers['retry-after']);
+  if (body && errorCode !== null) {
+    const message = asString(body.error_msg) ?? undefined;
+    const problem = huaweiProblemFor(response.status, errorCode);
+    return new GatewayError(problem.code, {
+      provider: HUAWEI_PROVIDER_ID,
+      detail: redactor.text(`${HUAWEI_PROVIDER_ID} answered ${errorCode}${message ? `: ${message}` : ''}`),
+      upstream: redactor.value(upstreamInfo({ status: response.status, code: errorCode, message, requestId })),
+      retryAfterSeconds: retryAfter,
+      unmappedVendorCode: !problem.mapped,
+    });
+  }
+  return new GatewayError(problemForHttpStatus(response.status), {
+    provider: HUAWEI_PROVIDER_ID,
+    detail: `${HUAWEI_PROVIDER_ID} answered HTTP ${response.status} without its error envelope`,
+    upstream: upstreamInfo({ status: response.status, requestId }),
+    retryAfterSeconds: retryAfter,
+  });
+}
+
+/** A 2xx answer that is not what the API promises. */
+export function huaweiBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
+  return new GatewayError('UPSTREAM_BAD_RESPONSE', {
+    provider: HUAWEI_PROVIDER_ID,
+    detail: `${HUAWEI_PROVIDER_ID} answered ${operation} with ${reason}`,
+    upstream: upstreamInfo({ status: response.status, requestId: requestIdOf(response) }),
+  });
+}

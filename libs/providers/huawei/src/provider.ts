@@ -1,0 +1,47 @@
+import { CallContext, Capability, Image, ImageProvider, ProviderDeps, SecretRedactor, fingerprint } from '@images/core';
+import { UpstreamHttp } from '@images/http';
+import { HuaweiAkSkAuth, HuaweiAuth, HuaweiTokenAuth } from './auth';
+import { HuaweiClient } from './client';
+import { HUAWEI_PROVIDER_ID, HuaweiConfig, huaweiSecrets } from './config';
+import { mapHuaweiImage } from './mapper';
+
+export function huaweiAuthFor(config: HuaweiConfig): HuaweiAuth {
+  const { credentials } = config;
+  return credentials.kind === 'aksk' ? new HuaweiAkSkAuth(credentials.accessKey, credentials.secretKey) : new HuaweiTokenAuth(credentials.token);
+}
+
+/** Huawei Cloud Workspace product images of one project in one region. */
+export class HuaweiProvider implements ImageProvider {
+  readonly id = HUAWEI_PROVIDER_ID;
+  readonly displayName = 'Huawei Cloud Workspace';
+  readonly capabilities: readonly Capability[] = ['list'];
+  readonly accountScope: string;
+  private readonly client: HuaweiClient;
+
+  constructor(
+    private readonly config: HuaweiConfig,
+    private readonly deps: ProviderDeps,
+    auth: HuaweiAuth = huaweiAuthFor(config),
+  ) {
+    const { credentials } = config;
+    const identity = credentials.kind === 'aksk' ? `ak:${credentials.accessKey}` : `token:${credentials.token}`;
+    this.accountScope = fingerprint(config.endpoint, identity, config.projectId, config.region);
+    const concurrency = Math.max(1, deps.maxConcurrentRequests);
+    const http = new UpstreamHttp({ provider: HUAWEI_PROVIDER_ID, baseUrl: config.endpoint, observer: deps.observer, logger: deps.logger, maxSockets: concurrency });
+    this.client = new HuaweiClient(http, auth, { projectId: config.projectId, concurrency, redactor: new SecretRedactor(huaweiSecrets(config)) });
+  }
+
+  async listCatalog(ctx: CallContext): Promise<Image[]> {
+    const items = await this.client.listAllImages(ctx.signal);
+    // Offset paging over a catalog that changes meanwhile can repeat an item on two pages: ids stay unique.
+    const byId = new Map<string, Image>();
+    let skipped = 0;
+    for (const item of items) {
+      const image = mapHuaweiImage(item, this.config.region);
+      if (image === null) skipped++;
+      else if (!byId.has(image.providerImageId)) byId.set(image.providerImageId, image);
+    }
+    if (skipped > 0) this.deps.logger.warn({ provider: this.id, skipped }, 'images without an id were skipped');
+    return [...byId.values()];
+  }
+}
