@@ -17,7 +17,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // ESM-only dependencies are transformed too; the rest of node_modules is loaded as is.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm|content-disposition|cookie)/)'],
   moduleNameMapper: {
     '^@images/core$': '<rootDir>/libs/core/src',
     '^@images/http$': '<rootDir>/libs/http/src',
@@ -30,8 +30,10 @@ const shared = {
 };
 
 module.exports = {
+  // Global, not per project: jest ignores testTimeout inside `projects`.
+  testTimeout: 30000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], testTimeout: 30000 },
+    { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

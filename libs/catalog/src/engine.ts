@@ -193,6 +193,8 @@ export class CatalogEngine {
       throw error;
     } finally {
       clearTimeout(timer);
+      // A fetch that failed part-way leaves other pages in flight: their sockets are no longer wanted.
+      if (!controller.signal.aborted) controller.abort();
     }
   }
 

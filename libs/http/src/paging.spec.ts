@@ -1,4 +1,4 @@
-import { fetchAllPages } from './paging';
+import { fetchAllPages, mapWithConcurrency } from './paging';
 
 describe('fetchAllPages', () => {
   const catalog = Array.from({ length: 250 }, (_, i) => i);
@@ -47,5 +47,21 @@ describe('fetchAllPages', () => {
       },
     });
     expect(peak).toBe(3);
+  });
+});
+
+describe('mapWithConcurrency', () => {
+  it('starts no further task after one fails', async () => {
+    const started: number[] = [];
+    await expect(
+      mapWithConcurrency([0, 1, 2, 3, 4, 5, 6, 7], 2, async (n) => {
+        started.push(n);
+        await new Promise((r) => setTimeout(r, 5));
+        if (n === 1) throw new Error('page 1 failed');
+        return n;
+      }),
+    ).rejects.toThrow('page 1 failed');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(started.length).toBeLessThanOrEqual(3);
   });
 });

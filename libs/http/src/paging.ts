@@ -51,15 +51,22 @@ async function fetchSequentially<T>(options: FetchAllPagesOptions<T>, firstItems
 
 /**
  * Runs `task` over `inputs` with at most `concurrency` in flight, results in input order.
- * The first failure rejects the whole (the others are abandoned; the caller's abort signal stops their sockets).
+ * The first failure rejects the whole and starts nothing more (the caller's abort signal stops what is in flight).
  */
 export async function mapWithConcurrency<I, O>(inputs: readonly I[], concurrency: number, task: (input: I) => Promise<O>): Promise<O[]> {
   const results = new Array<O>(inputs.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < inputs.length) {
+    // After a failure the whole is lost: no further task is started.
+    while (next < inputs.length && !failed) {
       const index = next++;
-      results[index] = await task(inputs[index]);
+      try {
+        results[index] = await task(inputs[index]);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, inputs.length)) }, worker));

@@ -1,0 +1,104 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ImageProvider, SecretRedactor } from '@images/core';
+import { CatalogEngine, CatalogStore, MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from '@images/catalog';
+import { connectRedis, describeRedisUrl } from './cache/redis.factory';
+import { ProblemFilter } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import { GatewayConfig } from './config/gateway-config';
+import { HealthController } from './health/health.controller';
+import { LifecycleService } from './health/lifecycle.service';
+import { ImagesController } from './images/images.controller';
+import { ImagesService } from './images/images.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { ProblemsController } from './problems/problems.controller';
+import { ProvidersController } from './providers/providers.controller';
+import { CATALOG_ENGINE, CATALOG_STORE, GATEWAY_CONFIG, IMAGE_PROVIDERS, LOGGER, REDIS, SECRET_REDACTOR } from './tokens';
+
+/**
+ * The whole gateway. Pipe and filter are APP_* providers, so an app built by a test behaves like production.
+ */
+@Module({})
+export class AppModule implements OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+
+  static forRoot(config: GatewayConfig, logger: Logger, redactor: SecretRedactor): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [TerminusModule],
+      controllers: [ImagesController, ProvidersController, HealthController, MetricsController, ProblemsController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: SECRET_REDACTOR, useValue: redactor },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        MetricsService,
+        LifecycleService,
+        ImagesService,
+        {
+          provide: REDIS,
+          useFactory: async (): Promise<Redis | null> => {
+            if (!config.redisUrl) {
+              logger.info('REDIS_URL is not set: catalogs are cached in process memory only');
+              return null;
+            }
+            logger.info({ redis: describeRedisUrl(config.redisUrl) }, 'catalog cache in redis, with an in-process first tier');
+            return connectRedis(config.redisUrl, logger);
+          },
+        },
+        {
+          provide: CATALOG_STORE,
+          inject: [REDIS],
+          useFactory: (redis: Redis | null): CatalogStore => {
+            const memory = new MemoryCatalogStore();
+            if (!redis) return memory;
+            const freshMs = config.cacheTtlSeconds * 1000;
+            return new TieredCatalogStore(memory, new RedisCatalogStore(redis, logger), freshMs, freshMs + config.cacheStaleSeconds * 1000);
+          },
+        },
+        {
+          provide: IMAGE_PROVIDERS,
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService): ImageProvider[] =>
+            config.providers.map(({ registration, config: providerConfig }) =>
+              registration.create(providerConfig, {
+                observer: metrics,
+                logger: logger.child({ provider: registration.id }),
+                maxConcurrentRequests: config.providerMaxConcurrency,
+              }),
+            ),
+        },
+        {
+          provide: CATALOG_ENGINE,
+          inject: [IMAGE_PROVIDERS, CATALOG_STORE, MetricsService],
+          useFactory: (providers: ImageProvider[], store: CatalogStore, metrics: MetricsService) => {
+            metrics.initProviders(providers.map((p) => p.id));
+            return new CatalogEngine(
+              providers,
+              store,
+              {
+                cacheTtlSeconds: config.cacheTtlSeconds,
+                cacheStaleSeconds: config.cacheStaleSeconds,
+                providerTimeoutMs: config.providerTimeoutMs,
+                circuitFailureThreshold: config.circuitFailureThreshold,
+                circuitHalfOpenAfterMs: config.circuitHalfOpenAfterMs,
+                keyPrefix: config.cacheKeyPrefix,
+              },
+              metrics,
+              logger.child({ component: 'engine' }),
+            );
+          },
+        },
+      ],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
+  }
+}

@@ -1,0 +1,60 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { GatewayError, ProblemCode, SecretRedactor, isGatewayError } from '@images/core';
+import { LOGGER, SECRET_REDACTOR } from '../tokens';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/**
+ * The one place errors become answers: every exception, ours or the framework's, is rendered as RFC 9457
+ * problem+json with a section-6 code. Anything unexpected is INTERNAL and discloses nothing but the request id.
+ */
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  constructor(
+    @Inject(SECRET_REDACTOR) private readonly redactor: SecretRedactor,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const error = this.toGatewayError(exception, request);
+    sendProblem(reply, request, error, this.redactor);
+  }
+
+  private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
+    if (isGatewayError(exception)) return exception;
+    if (exception instanceof HttpException) return fromHttpException(exception);
+    this.logger.error({ reqId: request.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
+    return new GatewayError('INTERNAL', { detail: 'An unexpected error occurred; report the request id.' });
+  }
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: GatewayError, redactor: SecretRedactor): void {
+  const body = redactor.value({ ...error.toProblem(), instance: request.url, requestId: String(request.id) });
+  if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
+    reply.header('Retry-After', String(error.retryAfterSeconds));
+  }
+  reply.status(error.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** Framework exceptions (unknown route, bad JSON body, payload too large, …) mapped onto our codes. */
+function fromHttpException(exception: HttpException): GatewayError {
+  const status = exception.getStatus();
+  const code: ProblemCode =
+    status === 404 ? 'NOT_FOUND'
+    : status === 401 ? 'UNAUTHENTICATED'
+    : status === 403 ? 'FORBIDDEN'
+    : status === 409 ? 'CONFLICT'
+    : status === 429 ? 'RATE_LIMITED'
+    : status === 501 ? 'UNSUPPORTED_OPERATION'
+    : status >= 400 && status < 500 ? 'VALIDATION_FAILED'
+    : 'INTERNAL';
+  const response = exception.getResponse();
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  const detail = code === 'INTERNAL' ? undefined : Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  return new GatewayError(code, { detail });
+}

@@ -1,0 +1,61 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@images/core';
+import { loadGatewayConfig, readEnvironment } from './gateway-config';
+import { PROVIDER_REGISTRATIONS } from './provider-registry';
+
+const didiOnly = { DIDI_TOKEN: 'token-abcdef' };
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadGatewayConfig(env, PROVIDER_REGISTRATIONS);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('gateway configuration', () => {
+  it('applies the documented defaults', () => {
+    const config = loadGatewayConfig(didiOnly, PROVIDER_REGISTRATIONS);
+    expect(config).toMatchObject({ port: 3000, redisUrl: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, providerTimeoutMs: 5000 });
+    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi']);
+    expect(config.secrets).toContain('token-abcdef');
+  });
+
+  it('enables exactly the providers whose credentials are set', () => {
+    const config = loadGatewayConfig(
+      { ...didiOnly, UCLOUD_PUBLIC_KEY: 'pub-1234', UCLOUD_PRIVATE_KEY: 'priv-5678', CECSTACK_ENDPOINT: 'http://127.0.0.1:9', CECSTACK_TOKEN: 'tok-1234', CECSTACK_REGION_ID: 'r0' },
+      PROVIDER_REGISTRATIONS,
+    );
+    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi', 'ucloud', 'cecstack']);
+    expect(config.secrets).toEqual(expect.arrayContaining(['pub-1234', 'priv-5678', 'tok-1234']));
+  });
+
+  it.each([
+    [{}, 'DIDI_TOKEN'],
+    [{ ...didiOnly, PORT: 'eighty' }, 'PORT'],
+    [{ ...didiOnly, PORT: '70000' }, 'PORT'],
+    [{ ...didiOnly, CACHE_TTL_SECONDS: '-1' }, 'CACHE_TTL_SECONDS'],
+    [{ ...didiOnly, CACHE_STALE_SECONDS: '1.5' }, 'CACHE_STALE_SECONDS'],
+    [{ ...didiOnly, PROVIDER_TIMEOUT_MS: '5s' }, 'PROVIDER_TIMEOUT_MS'],
+    [{ ...didiOnly, REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ UCLOUD_PUBLIC_KEY: 'pub-1234' }, 'UCLOUD_PRIVATE_KEY'],
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'ak-123456' }, 'HUAWEI_SK'],
+    [{ CECSTACK_ENDPOINT: 'http://127.0.0.1:9', CECSTACK_TOKEN: 'tok-1234' }, 'CECSTACK_REGION_ID'],
+  ])('fails fast naming the variable: %j', (env, variable) => {
+    const error = configError(env as Record<string, string>);
+    expect(error.message).toContain(variable);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('reads a .env file, with the environment taking precedence', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-env-'));
+    const file = join(dir, '.env');
+    writeFileSync(file, 'DIDI_TOKEN=from-file-123\nPORT=4000\n');
+    expect(readEnvironment({ PORT: '5000' }, file)).toMatchObject({ DIDI_TOKEN: 'from-file-123', PORT: '5000' });
+    expect(readEnvironment({}, join(dir, 'missing.env'))).toEqual({});
+  });
+});

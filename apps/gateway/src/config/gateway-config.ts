@@ -1,0 +1,95 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import { ConfigError, Env, ProviderRegistration } from '@images/core';
+
+export interface EnabledProvider {
+  registration: ProviderRegistration<unknown>;
+  config: unknown;
+}
+
+/** Everything the gateway reads from its environment, validated once at start-up. */
+export interface GatewayConfig {
+  port: number;
+  redisUrl: string | null;
+  cacheTtlSeconds: number;
+  cacheStaleSeconds: number;
+  providerTimeoutMs: number;
+  cacheKeyPrefix: string;
+  circuitFailureThreshold: number;
+  circuitHalfOpenAfterMs: number;
+  providerMaxConcurrency: number;
+  logLevel: string;
+  providers: EnabledProvider[];
+  /** Every configured credential value: scrubbed from logs, problems and metrics. */
+  secrets: string[];
+}
+
+/** The process environment over a `.env` file in the working directory (the environment wins). */
+export function readEnvironment(processEnv: NodeJS.ProcessEnv = process.env, dotenvPath = '.env'): Env {
+  const fromFile = existsSync(dotenvPath) ? parseEnv(readFileSync(dotenvPath, 'utf8')) : {};
+  return { ...fromFile, ...processEnv };
+}
+
+export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
+  const providers: EnabledProvider[] = [];
+  const secrets: string[] = [];
+  for (const registration of registrations) {
+    const config = registration.fromEnv(env);
+    if (config === null) continue;
+    providers.push({ registration, config });
+    secrets.push(...registration.secretsOf(config));
+  }
+  if (providers.length === 0) {
+    const variables = registrations.map((r) => r.envVariables[0]).join(', ');
+    throw new ConfigError(variables, 'no provider is enabled: set the credentials of at least one provider');
+  }
+  const redisUrl = optionalText(env, 'REDIS_URL');
+  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+  if (redisUrl !== null) {
+    const password = safeUrl(redisUrl)?.password;
+    if (password) secrets.push(decodeURIComponent(password));
+  }
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    redisUrl,
+    cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400),
+    cacheStaleSeconds: integer(env, 'CACHE_STALE_SECONDS', 600, 0, 604_800),
+    providerTimeoutMs: integer(env, 'PROVIDER_TIMEOUT_MS', 5000, 50, 120_000),
+    cacheKeyPrefix: optionalText(env, 'CACHE_KEY_PREFIX') ?? 'images-gw:',
+    circuitFailureThreshold: integer(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1000),
+    circuitHalfOpenAfterMs: integer(env, 'CIRCUIT_HALF_OPEN_AFTER_MS', 10_000, 100, 3_600_000),
+    providerMaxConcurrency: integer(env, 'PROVIDER_MAX_CONCURRENCY', 8, 1, 256),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    providers,
+    secrets,
+  };
+}
+
+function optionalText(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optionalText(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optionalText(env, name);
+  if (raw === null) return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+function safeUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,35 @@
+import { Controller, Get, Headers, Param, Query, Req } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiBadGatewayResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { Image } from '@images/core';
+import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
+import { ListImagesQuery } from './dto/list-images.query';
+import { ImageList, ImagesService } from './images.service';
+import { attachSources } from '../common/request-log';
+
+@ApiTags('images')
+@Controller('images')
+export class ImagesController {
+  constructor(private readonly images: ImagesService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The merged catalog of every selected provider, filtered, sorted and paged' })
+  @ApiHeader({ name: 'Cache-Control', required: false, description: 'no-cache bypasses the cache, like refresh=true' })
+  @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources' })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_FAILED' })
+  @ApiBadGatewayResponse({ type: ProblemDto, description: 'ALL_PROVIDERS_FAILED, or the one selected provider failed (its own status and code)' })
+  async list(@Query() query: ListImagesQuery, @Headers('cache-control') cacheControl: string | undefined, @Req() request: FastifyRequest): Promise<ImageList> {
+    const bypassCache = typeof cacheControl === 'string' && /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl);
+    const list = await this.images.list(query, { bypassCache });
+    attachSources(request, list.sources);
+    return list;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One image by its gateway id ({provider}:{providerImageId})' })
+  @ApiOkResponse({ type: ImageDto })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'NOT_FOUND' })
+  async get(@Param('id') id: string): Promise<Image> {
+    return this.images.get(id);
+  }
+}

@@ -1,0 +1,115 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { GatewayError, Image, SecretRedactor, parseImageId } from '@images/core';
+import { CatalogEngine, CatalogSlice } from '@images/catalog';
+import { DEFAULT_SORT, ImageFilters, InvalidCursorError, matchesFilters, queryImages } from '@images/query';
+import { CATALOG_ENGINE, SECRET_REDACTOR } from '../tokens';
+import { ListImagesQuery } from './dto/list-images.query';
+
+export const DEFAULT_LIMIT = 50;
+
+export interface SourceReport {
+  provider: string;
+  status: CatalogSlice['status'];
+  cache: CatalogSlice['cache'];
+  ageSeconds?: number;
+  count: number;
+  latencyMs: number;
+  error?: Record<string, unknown>;
+}
+
+export interface ImageList {
+  items: Image[];
+  page: { limit: number; total: number; nextCursor: string | null };
+  sources: SourceReport[];
+  complete: boolean;
+}
+
+/** The merged catalog: fan out through the engine, then filter, sort and page over every slice at once. */
+@Injectable()
+export class ImagesService {
+  constructor(
+    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
+    @Inject(SECRET_REDACTOR) private readonly redactor: SecretRedactor,
+  ) {}
+
+  async list(query: ListImagesQuery, options: { bypassCache: boolean }): Promise<ImageList> {
+    const providerIds = this.selectProviders(query.provider);
+    const filters: ImageFilters = {
+      name: query.name,
+      osType: query.osType,
+      architecture: query.architecture,
+      status: query.status,
+      visibility: query.visibility,
+      region: query.region,
+    };
+    const sort = query.sort ?? DEFAULT_SORT;
+    const limit = query.limit ?? DEFAULT_LIMIT;
+    // A bad cursor is refused before any upstream call is spent on it.
+    this.page([], filters, sort, limit, query.cursor);
+
+    const slices = await this.engine.slices(providerIds, { bypassCache: options.bypassCache || query.refresh === 'true' });
+    const sources = slices.map((slice) => this.redactor.value(toSourceReport(slice, filters)));
+    if (slices.every((slice) => slice.status === 'error')) {
+      if (slices.length === 1) throw slices[0].error!;
+      throw new GatewayError('ALL_PROVIDERS_FAILED', {
+        detail: `every selected provider failed: ${slices.map((s) => `${s.provider} ${s.error?.code}`).join(', ')}`,
+        extensions: { sources },
+      });
+    }
+    const merged = slices.length === 1 ? slices[0].images : slices.flatMap((slice) => slice.images);
+    const page = this.page(merged, filters, sort, limit, query.cursor);
+    return {
+      items: page.items,
+      page: { limit, total: page.total, nextCursor: page.nextCursor },
+      sources,
+      complete: slices.every((slice) => slice.status === 'ok'),
+    };
+  }
+
+  /** One image by its gateway id, from the owning provider's catalog. */
+  async get(id: string): Promise<Image> {
+    const parsed = parseImageId(id);
+    const notFound = () => new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
+    if (!parsed || !this.engine.provider(parsed.provider)) throw notFound();
+    const [slice] = await this.engine.slices([parsed.provider], { bypassCache: false });
+    const image = slice.images.find((candidate) => candidate.id === id);
+    if (image) return image;
+    if (slice.status === 'error') throw slice.error!;
+    throw notFound();
+  }
+
+  private selectProviders(provider: string | undefined): string[] {
+    const enabled = this.engine.providerIds;
+    if (provider === undefined) return enabled;
+    const asked = [...new Set(provider.split(','))];
+    const unknown = asked.filter((id) => !enabled.includes(id));
+    if (unknown.length > 0) {
+      const message = `not an enabled provider: ${unknown.join(', ')} (enabled: ${enabled.join(', ')})`;
+      throw new GatewayError('VALIDATION_FAILED', { detail: `provider: ${message}`, errors: [{ field: 'provider', message }] });
+    }
+    return asked;
+  }
+
+  private page(images: readonly Image[], filters: ImageFilters, sort: NonNullable<ListImagesQuery['sort']>, limit: number, cursor: string | undefined) {
+    try {
+      return queryImages(images, { filters, sort, limit, cursor });
+    } catch (error) {
+      if (!(error instanceof InvalidCursorError)) throw error;
+      throw new GatewayError('VALIDATION_FAILED', { detail: `cursor: ${error.message}`, errors: [{ field: 'cursor', message: error.message }] });
+    }
+  }
+}
+
+function toSourceReport(slice: CatalogSlice, filters: ImageFilters): SourceReport {
+  let count = 0;
+  for (const image of slice.images) if (matchesFilters(image, filters)) count++;
+  return {
+    provider: slice.provider,
+    status: slice.status,
+    cache: slice.cache,
+    ...(slice.ageSeconds !== undefined ? { ageSeconds: slice.ageSeconds } : {}),
+    count,
+    latencyMs: slice.latencyMs,
+    ...(slice.error ? { error: slice.error.toProblem() } : {}),
+  };
+}

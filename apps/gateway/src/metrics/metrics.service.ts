@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { GatewayError, UpstreamCallEvent, UpstreamObserver } from '@images/core';
+import { CatalogSlice, CircuitStateName, EngineObserver } from '@images/catalog';
+
+const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+/** Prometheus series of the gateway; a registry per app so test apps never share counters. Labels never carry secrets. */
+@Injectable()
+export class MetricsService implements UpstreamObserver, EngineObserver {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({ name: 'gateway_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly httpDuration = new Histogram({ name: 'gateway_http_request_duration_seconds', help: 'Time to answer a request', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly upstreamRequests = new Counter({ name: 'gateway_upstream_requests_total', help: 'Calls to vendor APIs, by outcome (ok or the problem code)', labelNames: ['provider', 'operation', 'outcome'], registers: [this.registry] });
+  private readonly upstreamDuration = new Histogram({ name: 'gateway_upstream_request_duration_seconds', help: 'Latency of one vendor call', labelNames: ['provider', 'operation'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly upstreamErrors = new Counter({ name: 'gateway_upstream_errors_total', help: 'Failed vendor calls by problem code and vendor code', labelNames: ['provider', 'code', 'vendor_code'], registers: [this.registry] });
+  private readonly unmappedVendorCodes = new Counter({ name: 'gateway_upstream_unmapped_vendor_codes_total', help: 'Vendor error codes missing from the translation tables', labelNames: ['provider', 'vendor_code'], registers: [this.registry] });
+  private readonly cacheOutcomes = new Counter({ name: 'gateway_cache_requests_total', help: 'Catalog cache outcomes per provider slice (hit, miss, stale, bypass)', labelNames: ['provider', 'outcome'], registers: [this.registry] });
+  private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry] });
+  private readonly catalogFetches = new Histogram({ name: 'gateway_catalog_fetch_duration_seconds', help: 'Time to fetch a whole provider catalog (all pages)', labelNames: ['provider', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
+  private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
+  private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  initProviders(ids: readonly string[]): void {
+    for (const id of ids) this.circuit.set({ provider: id }, 0);
+  }
+
+  onUpstreamCall(event: UpstreamCallEvent): void {
+    const outcome = event.problemCode ?? 'ok';
+    this.upstreamRequests.inc({ provider: event.provider, operation: event.operation, outcome });
+    this.upstreamDuration.observe({ provider: event.provider, operation: event.operation }, event.latencyMs / 1000);
+    if (event.problemCode) {
+      this.upstreamErrors.inc({ provider: event.provider, code: event.problemCode, vendor_code: boundLabel(event.vendorCode) });
+      if (event.unknownVendorCode) this.unmappedVendorCodes.inc({ provider: event.provider, vendor_code: boundLabel(event.vendorCode) });
+    }
+  }
+
+  onSlice(slice: CatalogSlice): void {
+    this.cacheOutcomes.inc({ provider: slice.provider, outcome: slice.cache });
+    this.slices.inc({ provider: slice.provider, status: slice.status });
+    if (slice.status !== 'error') this.catalogSize.set({ provider: slice.provider }, slice.images.length);
+  }
+
+  onCircuitChange(provider: string, state: CircuitStateName): void {
+    this.circuit.set({ provider }, CIRCUIT_VALUE[state]);
+  }
+
+  onFetch(provider: string, durationMs: number, error?: GatewayError): void {
+    this.catalogFetches.observe({ provider, outcome: error?.code ?? 'ok' }, durationMs / 1000);
+  }
+
+  onHttpResponse(method: string, route: string, status: number, durationMs: number): void {
+    this.httpRequests.inc({ method, route, status: String(status) });
+    this.httpDuration.observe({ method, route }, durationMs / 1000);
+  }
+}
+
+/** Vendor codes come from outside: keep labels short and printable so a vendor cannot blow up the series. */
+function boundLabel(value: string | undefined): string {
+  if (!value) return 'none';
+  return value.replace(/[^\w.\-]/g, '_').slice(0, 48);
+}
