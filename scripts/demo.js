@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm run demo`: the four vendor simulators and the gateway wired to them, no accounts, no configuration.
+'use strict';
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const sim = require(path.join(root, 'dist/apps/vendor-sim/apps/vendor-sim/src/index.js'));
+const gatewayMain = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js');
+const port = process.env.PORT || '3000';
+const simPortBase = Number(process.env.SIM_PORT_BASE || 4100);
+
+async function main() {
+  const running = await sim.startVendorSim({
+    host: '127.0.0.1',
+    ports: { admin: simPortBase, didi: simPortBase + 1, huawei: simPortBase + 2, ucloud: simPortBase + 3, cecstack: simPortBase + 4 },
+    latencyMs: Number(process.env.SIM_LATENCY_MS || 0),
+  });
+  const c = running.credentials;
+  const env = {
+    ...process.env,
+    PORT: port,
+    DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: running.urls.didi, DIDI_REGIONS: 'bj,gz',
+    HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: running.urls.huawei,
+    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: running.urls.ucloud,
+    CECSTACK_ENDPOINT: running.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
+  };
+  const gateway = spawn(process.execPath, [gatewayMain], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/health/ready`, gateway);
+  const admin = running.urls.admin;
+  console.log(`
+images-gateway demo: gateway ${base}, vendor simulators ${Object.entries(running.urls).map(([k, v]) => `${k}=${v}`).join(' ')}
+
+Try:
+  curl -s '${base}/images?limit=5' | jq
+  curl -s '${base}/images?provider=huawei,ucloud&osType=windows&sort=name&limit=3' | jq '.items[].name, .page, .sources'
+  curl -s '${base}/images?name=centos&sort=-sizeBytes&limit=3' | jq '.items[] | {id, name, sizeBytes}'
+  curl -s '${base}/images/didi:4a48f88391134a01befe88ff98b68a88' | jq
+  curl -s '${base}/providers' | jq
+  curl -s '${base}/images?limit=0' | jq            # a problem+json 400
+  curl -s -X PUT ${admin}/faults/ucloud -H 'content-type: application/json' -d '{"kind":"hang"}'
+  curl -s '${base}/images?refresh=true&limit=1' | jq '.sources, .complete'   # ucloud times out, the rest answer
+  curl -s -X DELETE ${admin}/faults
+  open ${base}/docs  (OpenAPI UI) · ${base}/metrics · ${base}/health
+
+Ctrl-C stops everything.`);
+
+  const stop = async (code) => {
+    gateway.kill('SIGTERM');
+    await running.close();
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
+  gateway.on('exit', (code) => void stop(code ?? 1));
+}
+
+async function waitFor(url, child) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    if (child.exitCode !== null) throw new Error('the gateway exited during start-up');
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the gateway did not become ready at ${url}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

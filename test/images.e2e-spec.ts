@@ -1,0 +1,217 @@
+import { Image } from '@images/core';
+import { RunningSim } from '../apps/vendor-sim/src';
+import { Gateway, SimAdmin, VENDORS, getJson, startGateway, startSim } from './support/stack';
+
+describe('GET /images over the four simulated vendors', () => {
+  let sim: RunningSim;
+  let gateway: Gateway;
+  let admin: SimAdmin;
+  let everything: Image[];
+
+  beforeAll(async () => {
+    sim = await startSim();
+    admin = new SimAdmin(sim);
+    gateway = await startGateway(sim);
+    everything = await walkAllPages(`${gateway.url}/images?limit=200`);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    await sim?.close();
+  });
+
+  it('serves every image of every vendor exactly once across all pages', async () => {
+    const expected: string[] = [];
+    for (const vendor of VENDORS) expected.push(...(await admin.catalogIds(vendor)).map((id) => `${vendor}:${id}`));
+    const got = everything.map((image) => image.id);
+    expect(new Set(got).size).toBe(got.length);
+    expect([...got].sort()).toEqual([...expected].sort());
+    expect(got.length).toBeGreaterThan(500);
+  });
+
+  it('reports each source with its count, and complete when all answered', async () => {
+    const { status, body } = await getJson(`${gateway.url}/images?limit=1`);
+    expect(status).toBe(200);
+    expect(body.complete).toBe(true);
+    expect(body.sources.map((s: { provider: string }) => s.provider)).toEqual([...VENDORS]);
+    for (const source of body.sources) {
+      expect(source.status).toBe('ok');
+      expect(source.count).toBe(everything.filter((image) => image.provider === source.provider).length);
+    }
+    expect(body.page.total).toBe(everything.length);
+  });
+
+  it('gives every image every field of the model', async () => {
+    const fields = ['id', 'provider', 'providerImageId', 'name', 'description', 'status', 'providerStatus', 'visibility', 'osType', 'platform', 'osVersion', 'architecture', 'bits', 'diskFormat', 'sizeBytes', 'minDiskGiB', 'minRamMiB', 'regions', 'createdAt', 'updatedAt', 'extra'];
+    for (const image of everything) {
+      expect(Object.keys(image).sort()).toEqual([...fields].sort());
+      expect(image.id).toBe(`${image.provider}:${image.providerImageId}`);
+      if (image.createdAt !== null) expect(image.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
+  });
+
+  it('sorts by -createdAt by default, ties by id, nulls last', () => {
+    expectSorted(everything, (image) => image.createdAt, 'desc');
+  });
+
+  it.each([
+    ['createdAt', (i: Image) => i.createdAt, 'asc'],
+    ['-createdAt', (i: Image) => i.createdAt, 'desc'],
+    ['name', (i: Image) => i.name?.toLowerCase() ?? null, 'asc'],
+    ['-name', (i: Image) => i.name?.toLowerCase() ?? null, 'desc'],
+    ['sizeBytes', (i: Image) => i.sizeBytes, 'asc'],
+    ['-sizeBytes', (i: Image) => i.sizeBytes, 'desc'],
+  ] as const)('sorts by %s across pages', async (sort, key, direction) => {
+    const all = await walkAllPages(`${gateway.url}/images?limit=97&sort=${sort}`);
+    expect(all).toHaveLength(everything.length);
+    expectSorted(all, key as (image: Image) => string | number | null, direction);
+  });
+
+  it.each([
+    ['osType=windows', (i: Image) => i.osType === 'windows'],
+    ['osType=linux', (i: Image) => i.osType === 'linux'],
+    ['architecture=arm64', (i: Image) => i.architecture === 'arm64'],
+    ['status=available', (i: Image) => i.status === 'available'],
+    ['status=pending', (i: Image) => i.status === 'pending'],
+    ['visibility=private', (i: Image) => i.visibility === 'private'],
+    ['visibility=shared', (i: Image) => i.visibility === 'shared'],
+    ['region=gz', (i: Image) => i.regions.includes('gz')],
+    ['name=CENTOS', (i: Image) => (i.name ?? '').toLowerCase().includes('centos')],
+    ['provider=huawei,ucloud', (i: Image) => i.provider === 'huawei' || i.provider === 'ucloud'],
+    ['provider=didi&osType=linux&sort=name', (i: Image) => i.provider === 'didi' && i.osType === 'linux'],
+  ] as const)('filters %s', async (query, predicate) => {
+    const expected = everything.filter(predicate);
+    expect(expected.length).toBeGreaterThan(0);
+    const got = await walkAllPages(`${gateway.url}/images?limit=200&${query}`);
+    expect(got.map((i) => i.id).sort()).toEqual(expected.map((i) => i.id).sort());
+  });
+
+  it('returns one image by id, and 404 problems for unknown ones', async () => {
+    const sample = everything[17];
+    const one = await getJson(`${gateway.url}/images/${encodeURIComponent(sample.id)}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(sample);
+    for (const id of [`${sample.provider}:no-such-image`, 'nosuchprovider:1', 'no-colon']) {
+      const missing = await getJson(`${gateway.url}/images/${encodeURIComponent(id)}`);
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('content-type')).toContain('application/problem+json');
+      expect(missing.body.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it.each([
+    ['unknown parameter', 'foo=1', 'foo'],
+    ['bad enum', 'osType=solaris', 'osType'],
+    ['limit too small', 'limit=0', 'limit'],
+    ['limit too large', 'limit=201', 'limit'],
+    ['limit not a number', 'limit=ten', 'limit'],
+    ['limit fractional', 'limit=1.5', 'limit'],
+    ['repeated key', 'name=a&name=b', 'name'],
+    ['bad sort', 'sort=size', 'sort'],
+    ['bad visibility', 'visibility=unknown', 'visibility'],
+    ['bad refresh', 'refresh=yes', 'refresh'],
+    ['unknown provider', 'provider=didi,aws', 'provider'],
+    ['malformed provider list', 'provider=didi,,ucloud', 'provider'],
+    ['malformed cursor', 'cursor=not-a-cursor', 'cursor'],
+    ['empty name', 'name=', 'name'],
+  ])('answers 400 VALIDATION_FAILED for %s', async (_label, query, field) => {
+    const { status, headers, body } = await getJson(`${gateway.url}/images?${query}`);
+    expect(status).toBe(400);
+    expect(headers.get('content-type')).toContain('application/problem+json');
+    expect(body).toMatchObject({ type: '/problems/validation-failed', status: 400, code: 'VALIDATION_FAILED', instance: `/images?${query}` });
+    expect(body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    expect(body.requestId).toBe(headers.get('x-request-id'));
+  });
+
+  it('refuses a cursor used with other filters', async () => {
+    const first = await getJson(`${gateway.url}/images?limit=5&osType=linux`);
+    const reused = await getJson(`${gateway.url}/images?limit=5&osType=windows&cursor=${first.body.page.nextCursor}`);
+    expect(reused.status).toBe(400);
+    expect(reused.body.errors[0].field).toBe('cursor');
+    const otherLimit = await getJson(`${gateway.url}/images?limit=7&osType=linux&cursor=${first.body.page.nextCursor}`);
+    expect(otherLimit.status).toBe(200);
+  });
+
+  it('keeps the caller\'s X-Request-Id, or makes one', async () => {
+    const given = await getJson(`${gateway.url}/providers`, { 'x-request-id': 'caller-id-123' });
+    expect(given.headers.get('x-request-id')).toBe('caller-id-123');
+    const made = await getJson(`${gateway.url}/providers`);
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const notFound = await getJson(`${gateway.url}/nowhere`, { 'x-request-id': 'abc.def' });
+    expect(notFound.status).toBe(404);
+    expect(notFound.body).toMatchObject({ code: 'NOT_FOUND', requestId: 'abc.def' });
+  });
+
+  it('lists the enabled providers with capabilities and circuit state', async () => {
+    const { status, body } = await getJson(`${gateway.url}/providers`);
+    expect(status).toBe(200);
+    expect(body.providers.map((p: { id: string }) => p.id)).toEqual([...VENDORS]);
+    for (const provider of body.providers) {
+      expect(provider.capabilities).toContain('list');
+      expect(provider.circuit).toBe('closed');
+      expect(provider.lastSuccessAt).not.toBeNull();
+    }
+  });
+
+  it('answers the health probes', async () => {
+    expect((await getJson(`${gateway.url}/health/live`)).status).toBe(200);
+    const ready = await getJson(`${gateway.url}/health/ready`);
+    expect([ready.status, ready.body.status]).toEqual([200, 'ok']);
+    const full = await getJson(`${gateway.url}/health`);
+    expect(full.status).toBe(200);
+    expect(full.body.details.cache).toMatchObject({ status: 'up', backend: 'redis' });
+    expect(Object.keys(full.body.details)).toEqual(expect.arrayContaining(VENDORS.map((v) => `provider:${v}`)));
+  });
+
+  it('exposes Prometheus metrics with upstream, cache and circuit series', async () => {
+    const response = await fetch(`${gateway.url}/metrics`);
+    const text = await response.text();
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    for (const vendor of VENDORS) {
+      expect(text).toMatch(new RegExp(`gateway_upstream_requests_total\\{provider="${vendor}",operation="[^"]+",outcome="ok"\\} \\d+`));
+      expect(text).toContain(`gateway_circuit_state{provider="${vendor}"} 0`);
+    }
+    expect(text).toMatch(/gateway_cache_requests_total\{provider="didi",outcome="hit"\} \d+/);
+    expect(text).toMatch(/gateway_upstream_request_duration_seconds_bucket/);
+  });
+
+  it('serves the OpenAPI document, Swagger UI and problem descriptions', async () => {
+    const doc = await getJson(`${gateway.url}/docs-json`);
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/images', '/images/{id}', '/providers', '/health', '/metrics', '/problems/{type}']));
+    expect((await fetch(`${gateway.url}/docs`)).status).toBe(200);
+    const problem = await getJson(`${gateway.url}/problems/upstream-auth-failed`);
+    expect(problem.body).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', status: 502, type: '/problems/upstream-auth-failed' });
+    expect((await getJson(`${gateway.url}/problems/no-such-problem`)).status).toBe(404);
+  });
+});
+
+async function walkAllPages(firstUrl: string): Promise<Image[]> {
+  const all: Image[] = [];
+  let url: string | null = firstUrl;
+  for (let guard = 0; url && guard < 100; guard++) {
+    const page: { status: number; body: { items: Image[]; page: { nextCursor: string | null } } } = await getJson(url);
+    expect(page.status).toBe(200);
+    const body = page.body;
+    all.push(...body.items);
+    url = body.page.nextCursor ? `${firstUrl}&cursor=${encodeURIComponent(body.page.nextCursor)}` : null;
+  }
+  return all;
+}
+
+function expectSorted<T extends string | number>(images: Image[], key: (image: Image) => T | null, direction: 'asc' | 'desc'): void {
+  for (let i = 1; i < images.length; i++) {
+    const a = key(images[i - 1]);
+    const b = key(images[i]);
+    if (a === null) {
+      expect(b).toBeNull();
+      continue;
+    }
+    if (b === null) continue;
+    if (a === b) {
+      expect(images[i - 1].id < images[i].id).toBe(true);
+      continue;
+    }
+    expect(direction === 'asc' ? a < b : a > b).toBe(true);
+  }
+}

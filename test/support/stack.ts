@@ -1,0 +1,135 @@
+import { Writable } from 'node:stream';
+import { Redis } from 'ioredis';
+import { createGatewayApp, GatewayApp } from '../../apps/gateway/src/app.factory';
+import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
+import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-registry';
+import { RunningSim, SimOptions, startVendorSim } from '../../apps/vendor-sim/src';
+import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './redis';
+
+export type Vendor = 'didi' | 'huawei' | 'ucloud' | 'cecstack';
+export const VENDORS: readonly Vendor[] = ['didi', 'huawei', 'ucloud', 'cecstack'];
+
+/** The gateway environment that wires every provider to a running simulator. */
+export function simEnv(sim: RunningSim): Record<string, string> {
+  const c = sim.credentials;
+  return {
+    DIDI_TOKEN: c.didiToken,
+    DIDI_ENDPOINT: sim.urls.didi,
+    DIDI_REGIONS: 'bj,gz',
+    HUAWEI_PROJECT_ID: c.huaweiProjectId,
+    HUAWEI_AK: c.huaweiAk,
+    HUAWEI_SK: c.huaweiSk,
+    HUAWEI_ENDPOINT: sim.urls.huawei,
+    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey,
+    UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey,
+    UCLOUD_ENDPOINT: sim.urls.ucloud,
+    CECSTACK_ENDPOINT: sim.urls.cecstack,
+    CECSTACK_TOKEN: c.cecstackToken,
+    CECSTACK_REGION_ID: c.cecstackRegionId,
+  };
+}
+
+export interface Gateway {
+  url: string;
+  app: GatewayApp;
+  /** Every log line the gateway wrote. */
+  logs: string[];
+  keyPrefix: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A gateway built by the production factory, listening on loopback, wired to the simulator and (unless
+ * `redis: false`) to a real Redis in the test database under its own key prefix, deleted on close.
+ */
+export async function startGateway(sim: RunningSim, options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number } = {}): Promise<Gateway> {
+  const keyPrefix = options.keyPrefix ?? uniquePrefix('gw');
+  const useRedis = options.redis ?? true;
+  const env = {
+    ...simEnv(sim),
+    PORT: '0',
+    CACHE_KEY_PREFIX: keyPrefix,
+    LOG_LEVEL: 'debug',
+    ...(useRedis ? { REDIS_URL: testRedisUrl(options.redisPort) } : {}),
+    ...options.env,
+  };
+  const logs: string[] = [];
+  const logDestination = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
+  const config = loadGatewayConfig(env, PROVIDER_REGISTRATIONS);
+  const app = await createGatewayApp(config, { logDestination });
+  const url = await app.listen('127.0.0.1');
+  return {
+    url,
+    app,
+    logs,
+    keyPrefix,
+    async close() {
+      await app.app.close();
+      if (useRedis) {
+        const redis = testRedisClient(options.redisPort);
+        await deleteKeysWithPrefix(redis, keyPrefix);
+        await redis.quit();
+      }
+    },
+  };
+}
+
+export async function startSim(options: SimOptions = {}): Promise<RunningSim> {
+  return startVendorSim({ host: '127.0.0.1', ...options });
+}
+
+export interface SimStats {
+  [vendor: string]: { requests: number; byOperation: Record<string, number>; authFailures: number };
+}
+
+/** The simulator's admin API. */
+export class SimAdmin {
+  constructor(private readonly sim: RunningSim) {}
+
+  async fault(vendor: Vendor, fault: Record<string, unknown>): Promise<void> {
+    await this.call('PUT', `/faults/${vendor}`, fault);
+  }
+
+  async clearFaults(): Promise<void> {
+    await this.call('DELETE', '/faults');
+  }
+
+  async stats(): Promise<SimStats> {
+    return (await this.call('GET', '/stats')) as SimStats;
+  }
+
+  async resetStats(): Promise<void> {
+    await this.call('DELETE', '/stats');
+  }
+
+  async catalogIds(vendor: Vendor): Promise<string[]> {
+    return ((await this.call('GET', `/catalog/${vendor}`)) as { ids: string[] }).ids;
+  }
+
+  private async call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.sim.urls.admin}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`sim admin ${method} ${path}: ${response.status} ${await response.text()}`);
+    const text = await response.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+}
+
+export interface JsonResponse<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function getJson<T = any>(url: string, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  const response = await fetch(url, { headers });
+  const text = await response.text();
+  let body: unknown = text;
+  try { body = JSON.parse(text); } catch { /* not JSON: the test sees the text */ }
+  return { status: response.status, headers: response.headers, body: body as T };
+}
+
+export { Redis };
