@@ -1,0 +1,2 @@
+export { DEFAULT_SIM_CREDENTIALS, VENDOR_NAMES, startVendorSim } from './sim';
+export type { RunningSim, SimCredentials, SimOptions, VendorName } from './sim';
