@@ -2,5 +2,6 @@ export * from './image';
 export * from './problems';
 export * from './errors';
 export * from './provider';
+export * from './config';
 export * from './normalize';
 export * from './redact';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { Architecture } from './image';
 
 /**
  * Tolerant readers for vendor payloads: vendors send numbers as strings (UCloud), omit fields, or send "".
@@ -65,6 +66,31 @@ export function isoToUtc(value: unknown): string | null {
   const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(trimmed);
   const d = new Date(hasZone ? trimmed : `${trimmed}Z`);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** A vendor's CPU architecture name (`x86`, `x86_64`, `arm`, `arm64`, `aarch64`, any case); null for any other. */
+export function architectureFrom(value: string | null): Architecture | null {
+  switch (value?.toLowerCase()) {
+    case 'x86':
+    case 'x86_64':
+      return 'x86_64';
+    case 'arm':
+    case 'arm64':
+    case 'aarch64':
+      return 'arm64';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The word size a vendor writes as `64bit`, `64 bit`, `64-bits` alone (CECSTACK, DiDi)
+ * or inside an OS name like `EulerOS 2.5 64bit` (Huawei); null when none is named.
+ */
+export function bitsFrom(value: string | null): 32 | 64 | null {
+  // Word boundaries, so that `x86_64bit` or `164bit` name no word size.
+  const match = value?.match(/\b(32|64)\s*-?\s*bits?\b/i);
+  return match ? (Number(match[1]) as 32 | 64) : null;
 }
 
 export const GIB = 2 ** 30;

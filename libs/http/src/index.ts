@@ -1,2 +1,3 @@
 export * from './upstream-http';
+export * from './errors';
 export * from './paging';

@@ -1,7 +1,7 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { GatewayError, ProblemCode, ProviderLogger, UpstreamObserver } from '@images/core';
+import { GatewayError, ProviderLogger, UpstreamObserver } from '@images/core';
 
 export interface UpstreamHttpOptions {
   provider: string;
@@ -29,6 +29,20 @@ export interface UpstreamRequest {
   /** Serialised already: signers hash the exact bytes sent. */
   body?: string;
   signal: AbortSignal;
+}
+
+/** One request exactly as it goes on the wire: what an auth strategy may read (and sign). */
+export interface WireRequest {
+  method: string;
+  /** `host[:port]` as sent in the Host header (`UpstreamHttp.host`). */
+  host: string;
+  /** The path on the wire (`UpstreamHttp.wirePath`), percent-encoded. */
+  path: string;
+  query: ReadonlyArray<readonly [string, QueryValue]>;
+  /** Headers the request carries before authentication (a signer signs them). */
+  headers: Record<string, string>;
+  /** The exact body bytes ('' for none). */
+  body: string;
 }
 
 export interface UpstreamResponse {
@@ -184,18 +198,4 @@ export function retryAfterSeconds(header: string | undefined): number | undefine
   const date = Date.parse(header);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-/**
- * The problem for an HTTP failure that does not carry the vendor's own error envelope
- * (a load balancer's page, a bare 429): every vendor translator falls back to this.
- */
-export function problemForHttpStatus(status: number): ProblemCode {
-  if (status === 429) return 'RATE_LIMITED';
-  if (status === 503 || status === 502) return 'UPSTREAM_UNAVAILABLE';
-  if (status === 504) return 'UPSTREAM_TIMEOUT';
-  if (status === 401) return 'UPSTREAM_AUTH_FAILED';
-  if (status === 403) return 'FORBIDDEN';
-  if (status === 404) return 'NOT_FOUND';
-  return 'UPSTREAM_ERROR';
 }

@@ -1,6 +1,7 @@
 import { GatewayError, Image } from '@images/core';
+import { WireRequest } from '@images/http';
 import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
-import { CecstackAuth, CecstackConfig, CecstackProvider, CecstackWireRequest, cecstackConfigFromEnv, cecstackRegistration } from './index';
+import { CecstackAuth, CecstackConfig, CecstackProvider, cecstackConfigFromEnv, cecstackRegistration } from './index';
 import publicExample from './fixtures/public-images.json';
 import sharedExample from './fixtures/shared-images.json';
 
@@ -115,7 +116,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
 
   it('hands a custom auth strategy the request as it goes on the wire', async () => {
     upstream = await startFakeUpstream(lists(empty, '/cec'));
-    const seen: CecstackWireRequest[] = [];
+    const seen: WireRequest[] = [];
     const auth: CecstackAuth = { headers: (request) => { seen.push(request); return { 'X-Signature': `sig:${request.path}` }; } };
     await new CecstackProvider(configFor(`${upstream.url}/cec`), recordingDeps(), { auth }).listCatalog(ctx());
 

@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@images/core';
+import { ConfigError, Env, envValue, parseHttpEndpoint } from '@images/core';
 
 export const CECSTACK_PROVIDER_ID = 'cecstack';
 
@@ -10,8 +10,6 @@ export const CECSTACK_ENV_VARIABLES = [
   'CECSTACK_DEPARTMENT_ID',
   'CECSTACK_RESOURCE_GROUP_ID',
 ] as const;
-
-type CecstackEnvVariable = (typeof CECSTACK_ENV_VARIABLES)[number];
 
 export interface CecstackConfig {
   /** Origin (and optional path prefix), no trailing slash; `/api/image/v1/…` is appended. */
@@ -25,37 +23,24 @@ export interface CecstackConfig {
   resourceGroupId?: string;
 }
 
-function read(env: Env, name: CecstackEnvVariable): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
 /** The vendor writes URLs as `https://{endpoint}/api/…`, so a bare host is read as https. */
 function endpointUrl(value: string): string {
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `https://${value}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new ConfigError('CECSTACK_ENDPOINT', 'is not a URL or host name');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('CECSTACK_ENDPOINT', 'must be an http(s) URL');
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError('CECSTACK_ENDPOINT', 'must not carry a query, fragment or user info');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  return parseHttpEndpoint('CECSTACK_ENDPOINT', withScheme);
 }
 
 /** API.md section 2: endpoint, token and region all or none (null); ConfigError names the first one missing. */
 export function cecstackConfigFromEnv(env: Env): CecstackConfig | null {
   const required = ['CECSTACK_ENDPOINT', 'CECSTACK_TOKEN', 'CECSTACK_REGION_ID'] as const;
-  const [endpoint, token, regionId] = required.map((name) => read(env, name));
+  const [endpoint, token, regionId] = required.map((name) => envValue(env, name));
   if (!endpoint && !token && !regionId) return null;
-  const missing = required.find((name) => !read(env, name));
+  const missing = required.find((name) => !envValue(env, name));
   if (missing) throw new ConfigError(missing, 'is missing: CECSTACK_ENDPOINT, CECSTACK_TOKEN and CECSTACK_REGION_ID are set together');
 
   const optional = {
-    tenantId: read(env, 'CECSTACK_TENANT_ID'),
-    departmentId: read(env, 'CECSTACK_DEPARTMENT_ID'),
-    resourceGroupId: read(env, 'CECSTACK_RESOURCE_GROUP_ID'),
+    tenantId: envValue(env, 'CECSTACK_TENANT_ID'),
+    departmentId: envValue(env, 'CECSTACK_DEPARTMENT_ID'),
+    resourceGroupId: envValue(env, 'CECSTACK_RESOURCE_GROUP_ID'),
   };
   return {
     endpoint: endpointUrl(endpoint as string),

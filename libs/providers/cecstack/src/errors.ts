@@ -1,5 +1,5 @@
-import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo, asString, isRecord } from '@images/core';
-import { UpstreamResponse, problemForHttpStatus, retryAfterSeconds } from '@images/http';
+import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord } from '@images/core';
+import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
 import { CECSTACK_PROVIDER_ID } from './config';
 
 export const CECSTACK_SUCCESS = 'Success';
@@ -77,12 +77,6 @@ export function cecstackProblemFor(status: number, vendorCode: string): { code: 
   return { code: documentedWay ? 'UPSTREAM_ERROR' : problemForHttpStatus(status), mapped: false };
 }
 
-const noSecrets = new SecretRedactor([]);
-
-function upstreamInfo(info: UpstreamInfo): UpstreamInfo {
-  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as UpstreamInfo;
-}
-
 function requestIdOf(response: UpstreamResponse): string | undefined {
   const body = isRecord(response.json) ? response.json : {};
   return asString(body.requestId) ?? (response.headers['x-request-id'] || undefined);
@@ -92,41 +86,23 @@ function requestIdOf(response: UpstreamResponse): string | undefined {
  * The GatewayError a CECSTACK answer stands for, or null when it is a success envelope (`code == "Success"` with 2xx).
  * Envelope `{requestId, code, message, data}`; without it a non-2xx answer falls back to its HTTP status.
  */
-export function cecstackFailureOf(response: UpstreamResponse, operation: string, redactor: SecretRedactor = noSecrets): GatewayError | null {
+export function cecstackFailureOf(response: UpstreamResponse, operation: string, redactor?: SecretRedactor): GatewayError | null {
   const ok = response.status >= 200 && response.status < 300;
   const body = isRecord(response.json) ? response.json : null;
   const vendorCode = body ? asString(body.code) : null;
   if (ok && vendorCode === CECSTACK_SUCCESS) return null;
 
   const requestId = requestIdOf(response);
-  const retryAfter = retryAfterSeconds(response.headers['retry-after']);
   if (vendorCode !== null && vendorCode !== CECSTACK_SUCCESS) {
     const message = asString(body?.message) ?? undefined;
     const problem = cecstackProblemFor(response.status, vendorCode);
-    return new GatewayError(problem.code, {
-      provider: CECSTACK_PROVIDER_ID,
-      detail: redactor.text(`${CECSTACK_PROVIDER_ID} answered ${vendorCode}${message ? `: ${message}` : ''}`),
-      upstream: redactor.value(upstreamInfo({ status: response.status, code: vendorCode, message, requestId })),
-      retryAfterSeconds: retryAfter,
-      unmappedVendorCode: !problem.mapped,
-    });
+    return vendorCodeError(CECSTACK_PROVIDER_ID, response, { code: vendorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
   }
-  if (!ok) {
-    return new GatewayError(problemForHttpStatus(response.status), {
-      provider: CECSTACK_PROVIDER_ID,
-      detail: `${CECSTACK_PROVIDER_ID} answered HTTP ${response.status} without its error envelope`,
-      upstream: upstreamInfo({ status: response.status, requestId }),
-      retryAfterSeconds: retryAfter,
-    });
-  }
+  if (!ok) return httpStatusError(CECSTACK_PROVIDER_ID, response, { requestId, detailSuffix: 'without its error envelope' });
   return cecstackBadResponse(response, operation, response.json === undefined ? 'a body that is not JSON' : 'no response envelope');
 }
 
 /** A 2xx answer that is not what the API promises. */
 export function cecstackBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
-  return new GatewayError('UPSTREAM_BAD_RESPONSE', {
-    provider: CECSTACK_PROVIDER_ID,
-    detail: `${CECSTACK_PROVIDER_ID} answered ${operation} with ${reason}`,
-    upstream: upstreamInfo({ status: response.status, requestId: requestIdOf(response) }),
-  });
+  return badResponseError(CECSTACK_PROVIDER_ID, response, operation, reason, { requestId: requestIdOf(response) });
 }

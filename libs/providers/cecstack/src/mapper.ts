@@ -1,4 +1,6 @@
-import { Architecture, Image, ImageStatus, OsType, Visibility, VISIBILITIES, asInteger, asString, compactRecord, imageId, isRecord, isoToUtc } from '@images/core';
+import {
+  Image, ImageStatus, OsType, Visibility, VISIBILITIES, architectureFrom, asInteger, asString, bitsFrom, compactRecord, imageId, isRecord, isoToUtc,
+} from '@images/core';
 import { CECSTACK_PROVIDER_ID } from './config';
 
 /** Which list an item came from: it decides visibility when the item names none (shared: always). */
@@ -43,26 +45,6 @@ function osTypeOf(value: string | null): OsType | null {
   return lower === 'windows' ? 'windows' : 'other';
 }
 
-function architectureOf(value: string | null): Architecture | null {
-  switch (value?.toLowerCase()) {
-    case 'x86':
-    case 'x86_64':
-      return 'x86_64';
-    case 'arm':
-    case 'arm64':
-    case 'aarch64':
-      return 'arm64';
-    default:
-      return null;
-  }
-}
-
-/** `64-bits` -> 64. */
-function bitsOf(value: string | null): 32 | 64 | null {
-  const match = value?.match(/^(32|64)\s*-?\s*bits?$/i);
-  return match ? (Number(match[1]) as 32 | 64) : null;
-}
-
 /** One CECSTACK image record (any list, or the detail) -> Image (API.md section 5). Null without an imageId. */
 export function mapCecstackImage(item: Record<string, unknown>, context: CecstackMapContext): Image | null {
   const providerImageId = asString(item.imageId);
@@ -81,8 +63,8 @@ export function mapCecstackImage(item: Record<string, unknown>, context: Cecstac
     osType: osTypeOf(asString(item.osType)),
     platform: asString(item.platform),
     osVersion: asString(item.osVersion),
-    architecture: architectureOf(asString(item.cpuArch)),
-    bits: bitsOf(asString(item.instructions) ?? asString(item.instruction)),
+    architecture: architectureFrom(asString(item.cpuArch)),
+    bits: bitsFrom(asString(item.instructions) ?? asString(item.instruction)),
     diskFormat: asString(item.diskFormat)?.toLowerCase() ?? null,
     sizeBytes: asInteger(item.size),
     minDiskGiB: asInteger(item.minDisk),

@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@images/core';
+import { ConfigError, Env, envValue, parseHttpEndpoint } from '@images/core';
 
 export const DIDI_PROVIDER_ID = 'didi';
 export const DIDI_DEFAULT_REGIONS = 'bj';
@@ -22,18 +22,12 @@ export function didiConfigFromEnv(env: Env): DidiConfig | null {
   return {
     token,
     regions: parseRegions(envValue(env, 'DIDI_REGIONS') ?? DIDI_DEFAULT_REGIONS),
-    endpoint: parseEndpoint('DIDI_ENDPOINT', envValue(env, 'DIDI_ENDPOINT') ?? DIDI_DEFAULT_ENDPOINT),
+    endpoint: parseHttpEndpoint('DIDI_ENDPOINT', envValue(env, 'DIDI_ENDPOINT') ?? DIDI_DEFAULT_ENDPOINT),
   };
 }
 
 export function didiSecrets(config: DidiConfig): string[] {
   return [config.token];
-}
-
-/** A blank variable counts as unset, as `.env` files often carry `NAME=`. */
-function envValue(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }
 
 function parseRegions(raw: string): string[] {
@@ -43,15 +37,4 @@ function parseRegions(raw: string): string[] {
     throw new ConfigError('DIDI_REGIONS', `must be a comma list of region ids like "bj,gz" (got "${bad}")`);
   }
   return [...new Set(regions)];
-}
-
-function parseEndpoint(variable: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(variable, 'must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(variable, 'must be an http(s) URL');
-  return raw.replace(/\/+$/, '');
 }

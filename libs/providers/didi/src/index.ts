@@ -13,6 +13,6 @@ export const didiRegistration: ProviderRegistration<DidiConfig> = {
 export * from './config';
 export { didiAuthHeaders } from './auth';
 export { DidiClient, DIDI_CIMG_LIST_PATH, DIDI_PAGE_SIZE } from './client';
-export { DIDI_ERRNO_PROBLEMS, didiErrnoError, didiHttpStatusError, didiBadResponse, readDidiEnvelope } from './errors';
+export { DIDI_ERRNO_PROBLEMS, didiErrnoError, didiBadResponse, readDidiEnvelope } from './errors';
 export { mapDidiImage, mergeRegionalImages, didiStatus, didiVisibility } from './mapper';
 export { DidiProvider } from './provider';

@@ -1,5 +1,5 @@
 import {
-  GIB, Image, ImageStatus, OsType, Visibility, asBoolean, asNumber, asString, asStringArray, compactRecord,
+  GIB, Image, ImageStatus, OsType, Visibility, asBoolean, asNumber, asString, asStringArray, bitsFrom, compactRecord,
   epochMsToIso, imageId, isRecord,
 } from '@images/core';
 import { DIDI_PROVIDER_ID } from './config';
@@ -45,7 +45,7 @@ export function mapDidiImage(item: unknown, listedInRegion?: string): Image | nu
     platform: asString(item.osFamily),
     osVersion: asString(item.osVersion),
     architecture: null,
-    bits: didiBits(asString(item.osArch)),
+    bits: bitsFrom(asString(item.osArch)),
     diskFormat: null,
     sizeBytes: nonNegativeInteger(asNumber(item.size)),
     minDiskGiB: roundedUp(asNumber(requirement.minDiskSize), GIB),
@@ -92,12 +92,6 @@ function didiOsType(platform: string | null): OsType | null {
   if (lower === 'linux') return 'linux';
   if (lower === 'windows') return 'windows';
   return 'other';
-}
-
-function didiBits(osArch: string | null): 32 | 64 | null {
-  const match = osArch === null ? null : /^(32|64)\s*-?\s*bits?$/i.exec(osArch.trim());
-  if (match === null) return null;
-  return match[1] === '64' ? 64 : 32;
 }
 
 function nonNegativeInteger(value: number | null): number | null {

@@ -1,23 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
-import { QueryValue, encodeRfc3986 } from '@images/http';
-
-/** One request exactly as it goes on the wire: what an auth strategy may read (and sign). */
-export interface HuaweiWireRequest {
-  method: string;
-  /** `host[:port]` as sent in the Host header (`UpstreamHttp.host`). */
-  host: string;
-  /** The path on the wire (`UpstreamHttp.wirePath`), percent-encoded, without the signing slash. */
-  path: string;
-  query: ReadonlyArray<readonly [string, QueryValue]>;
-  /** Headers the request carries before authentication (AK/SK signs them). */
-  headers: Record<string, string>;
-  /** The exact body bytes ('' for none). */
-  body: string;
-}
+import { QueryValue, WireRequest, encodeRfc3986 } from '@images/http';
 
 /** How a Huawei request is authenticated: returns the headers to add. */
 export interface HuaweiAuth {
-  headers(request: HuaweiWireRequest): Record<string, string>;
+  headers(request: WireRequest): Record<string, string>;
 }
 
 /** IAM token: sent as is. */
@@ -68,7 +54,8 @@ export function canonicalQuery(query: ReadonlyArray<readonly [string, QueryValue
     .join('&');
 }
 
-export interface SdkSigningInput extends HuaweiWireRequest {
+/** `path` is the wire path without the signing slash: `canonicalUri` adds it. */
+export interface SdkSigningInput extends WireRequest {
   /** The `X-Sdk-Date` value; it is signed. */
   sdkDate: string;
 }
@@ -121,7 +108,7 @@ export class HuaweiAkSkAuth implements HuaweiAuth {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  headers(request: HuaweiWireRequest): Record<string, string> {
+  headers(request: WireRequest): Record<string, string> {
     const date = sdkDate(this.now());
     const signed = signSdkHmacSha256({ ...request, sdkDate: date }, this.accessKey, this.secretKey);
     return { 'X-Sdk-Date': date, Authorization: signed.authorization };

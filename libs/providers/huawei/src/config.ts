@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@images/core';
+import { ConfigError, Env, envValue, parseHttpEndpoint } from '@images/core';
 
 export const HUAWEI_PROVIDER_ID = 'huawei';
 export const HUAWEI_DEFAULT_REGION = 'cn-north-4';
@@ -20,29 +20,12 @@ export interface HuaweiConfig {
   ignoredToken?: string;
 }
 
-function read(env: Env, name: (typeof HUAWEI_ENV_VARIABLES)[number]): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function httpUrl(variable: string, value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new ConfigError(variable, 'is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(variable, 'must be an http(s) URL');
-  if (url.search || url.hash || url.username || url.password) throw new ConfigError(variable, 'must not carry a query, fragment or user info');
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-}
-
 /** API.md section 2. Null when no Huawei variable that enables it is set; ConfigError for half a credential. */
 export function huaweiConfigFromEnv(env: Env): HuaweiConfig | null {
-  const projectId = read(env, 'HUAWEI_PROJECT_ID');
-  const accessKey = read(env, 'HUAWEI_AK');
-  const secretKey = read(env, 'HUAWEI_SK');
-  const token = read(env, 'HUAWEI_TOKEN');
+  const projectId = envValue(env, 'HUAWEI_PROJECT_ID');
+  const accessKey = envValue(env, 'HUAWEI_AK');
+  const secretKey = envValue(env, 'HUAWEI_SK');
+  const token = envValue(env, 'HUAWEI_TOKEN');
   if (!projectId && !accessKey && !secretKey && !token) return null;
 
   if (accessKey && !secretKey) throw new ConfigError('HUAWEI_SK', 'is required with HUAWEI_AK');
@@ -50,10 +33,10 @@ export function huaweiConfigFromEnv(env: Env): HuaweiConfig | null {
   if (!accessKey && !token) throw new ConfigError('HUAWEI_AK', 'HUAWEI_AK and HUAWEI_SK, or HUAWEI_TOKEN, are required with HUAWEI_PROJECT_ID');
   if (!projectId) throw new ConfigError('HUAWEI_PROJECT_ID', 'is required with Huawei credentials');
 
-  const region = read(env, 'HUAWEI_REGION') ?? HUAWEI_DEFAULT_REGION;
+  const region = envValue(env, 'HUAWEI_REGION') ?? HUAWEI_DEFAULT_REGION;
   // The region becomes part of the default host name.
   if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) throw new ConfigError('HUAWEI_REGION', 'is not a region id like cn-north-4');
-  const endpoint = httpUrl('HUAWEI_ENDPOINT', read(env, 'HUAWEI_ENDPOINT') ?? `https://workspace.${region}.myhuaweicloud.com`);
+  const endpoint = parseHttpEndpoint('HUAWEI_ENDPOINT', envValue(env, 'HUAWEI_ENDPOINT') ?? `https://workspace.${region}.myhuaweicloud.com`);
 
   const credentials: HuaweiCredentials =
     accessKey && secretKey ? { kind: 'aksk', accessKey, secretKey } : { kind: 'token', token: token as string };

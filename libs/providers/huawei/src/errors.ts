@@ -1,5 +1,5 @@
-import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo, asString, isRecord } from '@images/core';
-import { UpstreamResponse, problemForHttpStatus, retryAfterSeconds } from '@images/http';
+import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord } from '@images/core';
+import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
 import { HUAWEI_PROVIDER_ID } from './config';
 
 /** API.md section 6: Huawei errors are read by HTTP status first. */
@@ -37,47 +37,25 @@ export function huaweiProblemFor(status: number, errorCode: string): { code: Pro
   return { code: problemForHttpStatus(status), mapped: false };
 }
 
-const noSecrets = new SecretRedactor([]);
-
 function requestIdOf(response: UpstreamResponse): string | undefined {
   const body = isRecord(response.json) ? response.json : {};
   return response.headers['x-request-id'] || asString(body.request_id) || undefined;
 }
 
-function upstreamInfo(info: UpstreamInfo): UpstreamInfo {
-  return Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined)) as UpstreamInfo;
-}
-
 /** The GatewayError for a non-2xx Huawei answer: the error table when the vendor envelope is there, else the HTTP status. */
-export function huaweiErrorFromResponse(response: UpstreamResponse, redactor: SecretRedactor = noSecrets): GatewayError {
+export function huaweiErrorFromResponse(response: UpstreamResponse, redactor?: SecretRedactor): GatewayError {
   const body = isRecord(response.json) ? response.json : null;
   const errorCode = body ? asString(body.error_code) : null;
   const requestId = requestIdOf(response);
-  const retryAfter = retryAfterSeconds(response.headers['retry-after']);
   if (body && errorCode !== null) {
     const message = asString(body.error_msg) ?? undefined;
     const problem = huaweiProblemFor(response.status, errorCode);
-    return new GatewayError(problem.code, {
-      provider: HUAWEI_PROVIDER_ID,
-      detail: redactor.text(`${HUAWEI_PROVIDER_ID} answered ${errorCode}${message ? `: ${message}` : ''}`),
-      upstream: redactor.value(upstreamInfo({ status: response.status, code: errorCode, message, requestId })),
-      retryAfterSeconds: retryAfter,
-      unmappedVendorCode: !problem.mapped,
-    });
+    return vendorCodeError(HUAWEI_PROVIDER_ID, response, { code: errorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
   }
-  return new GatewayError(problemForHttpStatus(response.status), {
-    provider: HUAWEI_PROVIDER_ID,
-    detail: `${HUAWEI_PROVIDER_ID} answered HTTP ${response.status} without its error envelope`,
-    upstream: upstreamInfo({ status: response.status, requestId }),
-    retryAfterSeconds: retryAfter,
-  });
+  return httpStatusError(HUAWEI_PROVIDER_ID, response, { requestId, detailSuffix: 'without its error envelope' });
 }
 
 /** A 2xx answer that is not what the API promises. */
 export function huaweiBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
-  return new GatewayError('UPSTREAM_BAD_RESPONSE', {
-    provider: HUAWEI_PROVIDER_ID,
-    detail: `${HUAWEI_PROVIDER_ID} answered ${operation} with ${reason}`,
-    upstream: upstreamInfo({ status: response.status, requestId: requestIdOf(response) }),
-  });
+  return badResponseError(HUAWEI_PROVIDER_ID, response, operation, reason, { requestId: requestIdOf(response) });
 }

@@ -1,4 +1,4 @@
-import { Architecture, Image, OsType, Visibility, asInteger, asString, compactRecord, imageId, isoToUtc } from '@images/core';
+import { Image, OsType, Visibility, architectureFrom, asInteger, asString, bitsFrom, compactRecord, imageId, isoToUtc } from '@images/core';
 import { HUAWEI_PROVIDER_ID } from './config';
 
 /** Fields the Image model takes from a ListImages item; the rest go to `extra` under their vendor names. */
@@ -14,26 +14,6 @@ function osTypeOf(osType: string | null): OsType | null {
   if (osType === null) return null;
   const lower = osType.toLowerCase();
   return lower === 'linux' || lower === 'windows' ? lower : 'other';
-}
-
-function architectureOf(architecture: string | null): Architecture | null {
-  switch (architecture?.toLowerCase()) {
-    case 'x86':
-    case 'x86_64':
-      return 'x86_64';
-    case 'arm':
-    case 'arm64':
-    case 'aarch64':
-      return 'arm64';
-    default:
-      return null;
-  }
-}
-
-/** `EulerOS 2.5 64bit` -> 64. */
-function bitsOf(osVersion: string | null): 32 | 64 | null {
-  const match = osVersion?.match(/\b(32|64)\s*-?bits?\b/i);
-  return match ? (Number(match[1]) as 32 | 64) : null;
 }
 
 /**
@@ -57,8 +37,8 @@ export function mapHuaweiImage(item: Record<string, unknown>, region: string): I
     osType: osTypeOf(asString(item.os_type)),
     platform: null,
     osVersion,
-    architecture: architectureOf(asString(item.architecture)),
-    bits: bitsOf(osVersion),
+    architecture: architectureFrom(asString(item.architecture)),
+    bits: bitsFrom(osVersion),
     diskFormat: asString(item.disk_format)?.toLowerCase() ?? null,
     sizeBytes: null,
     minDiskGiB: asInteger(item.min_disk),

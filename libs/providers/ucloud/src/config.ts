@@ -1,4 +1,4 @@
-import { ConfigError, Env } from '@images/core';
+import { ConfigError, Env, envValue, parseHttpEndpoint } from '@images/core';
 
 export const UCLOUD_PROVIDER_ID = 'ucloud';
 export const UCLOUD_DEFAULT_ENDPOINT = 'https://api.ucloud.cn';
@@ -25,28 +25,11 @@ export function ucloudConfigFromEnv(env: Env): UcloudConfig | null {
     publicKey,
     privateKey,
     ...(projectId !== undefined ? { projectId } : {}),
-    endpoint: parseEndpoint('UCLOUD_ENDPOINT', envValue(env, 'UCLOUD_ENDPOINT') ?? UCLOUD_DEFAULT_ENDPOINT),
+    endpoint: parseHttpEndpoint('UCLOUD_ENDPOINT', envValue(env, 'UCLOUD_ENDPOINT') ?? UCLOUD_DEFAULT_ENDPOINT),
   };
 }
 
 /** The public key too: it names the account, and the signature is only as private as the pair. */
 export function ucloudSecrets(config: UcloudConfig): string[] {
   return [config.publicKey, config.privateKey];
-}
-
-/** A blank variable counts as unset, as `.env` files often carry `NAME=`. */
-function envValue(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function parseEndpoint(variable: string, raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(variable, 'must be an http(s) URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(variable, 'must be an http(s) URL');
-  return raw.replace(/\/+$/, '');
 }
