@@ -114,6 +114,10 @@ describe('GET /images over the four simulated vendors', () => {
     ['malformed provider list', 'provider=didi,,ucloud', 'provider'],
     ['malformed cursor', 'cursor=not-a-cursor', 'cursor'],
     ['empty name', 'name=', 'name'],
+    ['a prototype key', '__proto__=1', '__proto__'],
+    ['a constructor key', 'constructor=x', 'constructor'],
+    ['an inherited method name', 'toString=1', 'toString'],
+    ['a bracketed key', 'sort[]=name', 'sort[]'],
   ])('answers 400 VALIDATION_FAILED for %s', async (_label, query, field) => {
     const { status, headers, body } = await getJson(`${gateway.url}/images?${query}`);
     expect(status).toBe(400);
@@ -121,6 +125,38 @@ describe('GET /images over the four simulated vendors', () => {
     expect(body).toMatchObject({ type: '/problems/validation-failed', status: 400, code: 'VALIDATION_FAILED', instance: `/images?${query}` });
     expect(body.errors.map((e: { field: string }) => e.field)).toContain(field);
     expect(body.requestId).toBe(headers.get('x-request-id'));
+  });
+
+  it('answers a hostile path with a problem, not a framework error', async () => {
+    const { status, headers, body } = await getJson(`${gateway.url}/images/${'x'.repeat(3000)}`);
+    expect(status).toBe(400);
+    expect(headers.get('content-type')).toContain('application/problem+json');
+    expect(body).toMatchObject({ code: 'VALIDATION_FAILED', requestId: headers.get('x-request-id') });
+  });
+
+  it('survives a sweep of generated bad input: only 200s and 400 problems', async () => {
+    const random = seeded(42);
+    const keys = ['provider', 'name', 'osType', 'architecture', 'status', 'visibility', 'region', 'sort', 'limit', 'cursor', 'refresh', '__proto__', 'constructor', 'x', 'limit[]', 'name[a]', ''];
+    const values = ['', 'linux', 'x86_64', 'didi', 'didi,,', '-name', '0', '201', '50', '1e3', '%00', '%ZZ', '%E0%A4%A', '\u{1F600}', '北京', 'a'.repeat(3000), '[]', '{}', 'true', 'null', 'eyJ9', "' OR 1=1 --", '<script>'];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      const pairs = Array.from({ length: 1 + Math.floor(random() * 4) }, () => {
+        const key = keys[Math.floor(random() * keys.length)];
+        const raw = values[Math.floor(random() * values.length)];
+        return `${encodeURIComponent(key)}=${raw.startsWith('%') ? raw : encodeURIComponent(raw)}`;
+      });
+      const response = await fetch(`${gateway.url}/images?${pairs.join('&')}`, { headers: { 'cache-control': random() < 0.1 ? 'no-cache' : 'max-age=0' } });
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status !== 200) {
+        expect(response.status).toBe(400);
+        expect(response.headers.get('content-type')).toContain('application/problem+json');
+        expect(((await response.json()) as { code: string }).code).toBe('VALIDATION_FAILED');
+      } else {
+        await response.arrayBuffer();
+      }
+    }
+    expect(statuses.get(400)).toBeGreaterThan(100);
+    expect((await fetch(`${gateway.url}/health/live`)).status).toBe(200);
   });
 
   it('refuses a cursor used with other filters', async () => {
@@ -185,6 +221,17 @@ describe('GET /images over the four simulated vendors', () => {
     expect((await getJson(`${gateway.url}/problems/no-such-problem`)).status).toBe(404);
   });
 });
+
+/** A small deterministic PRNG (mulberry32) so a failing sweep can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 async function walkAllPages(firstUrl: string): Promise<Image[]> {
   const all: Image[] = [];

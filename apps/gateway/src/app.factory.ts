@@ -4,12 +4,13 @@ import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { sourcesOf } from './common/request-log';
+import { frameworkError, sendProblem } from './common/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { LifecycleService } from './health/lifecycle.service';
 import { MetricsService } from './metrics/metrics.service';
@@ -37,6 +38,11 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 1024 },
+    // A malformed URL or an over-long path is refused by the router, before Nest: same problem+json.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      reply.header('X-Request-Id', request.id);
+      sendProblem(reply, request, frameworkError(error), redactor);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, redactor), adapter, {
     logger: new NestPinoLogger(logger),

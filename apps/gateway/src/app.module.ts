@@ -7,7 +7,7 @@ import { ImageProvider, SecretRedactor } from '@images/core';
 import { CatalogEngine, CatalogStore, MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from '@images/catalog';
 import { connectRedis, describeRedisUrl } from './cache/redis.factory';
 import { ProblemFilter } from './common/problem.filter';
-import { createValidationPipe } from './common/validation';
+import { StrictValidationPipe } from './common/validation';
 import { GatewayConfig } from './config/gateway-config';
 import { HealthController } from './health/health.controller';
 import { LifecycleService } from './health/lifecycle.service';
@@ -35,7 +35,7 @@ export class AppModule implements OnApplicationShutdown {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: SECRET_REDACTOR, useValue: redactor },
-        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_PIPE, useClass: StrictValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
         MetricsService,
         LifecycleService,

@@ -28,6 +28,7 @@ export class ProblemFilter implements ExceptionFilter {
   private toGatewayError(exception: unknown, request: FastifyRequest): GatewayError {
     if (isGatewayError(exception)) return exception;
     if (exception instanceof HttpException) return fromHttpException(exception);
+    if (isClientError(exception)) return frameworkError(exception);
     this.logger.error({ reqId: request.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) }, 'unhandled error');
     return new GatewayError('INTERNAL', { detail: 'An unexpected error occurred; report the request id.' });
   }
@@ -41,10 +42,33 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
   reply.status(error.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
+/** Fastify's own errors (they carry `statusCode`), mapped like Nest's HTTP exceptions. */
+export function frameworkError(error: unknown): GatewayError {
+  if (isGatewayError(error)) return error;
+  if (isClientError(error)) {
+    const status = error.statusCode;
+    return new GatewayError(codeForStatus(status), { detail: status === 414 ? 'the request URI is too long' : String(error.message ?? '').slice(0, 200) });
+  }
+  return new GatewayError('INTERNAL', { detail: 'An unexpected error occurred; report the request id.' });
+}
+
+function isClientError(error: unknown): error is { statusCode: number; message?: string } {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
 /** Framework exceptions (unknown route, bad JSON body, payload too large, …) mapped onto our codes. */
 function fromHttpException(exception: HttpException): GatewayError {
   const status = exception.getStatus();
-  const code: ProblemCode =
+  const code = codeForStatus(status);
+  const response = exception.getResponse();
+  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+  const detail = code === 'INTERNAL' ? undefined : Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
+  return new GatewayError(code, { detail });
+}
+
+function codeForStatus(status: number): ProblemCode {
+  return (
     status === 404 ? 'NOT_FOUND'
     : status === 401 ? 'UNAUTHENTICATED'
     : status === 403 ? 'FORBIDDEN'
@@ -52,9 +76,5 @@ function fromHttpException(exception: HttpException): GatewayError {
     : status === 429 ? 'RATE_LIMITED'
     : status === 501 ? 'UNSUPPORTED_OPERATION'
     : status >= 400 && status < 500 ? 'VALIDATION_FAILED'
-    : 'INTERNAL';
-  const response = exception.getResponse();
-  const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-  const detail = code === 'INTERNAL' ? undefined : Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : exception.message;
-  return new GatewayError(code, { detail });
+    : 'INTERNAL');
 }

@@ -1,21 +1,53 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage } from 'class-validator';
 import { FieldError, GatewayError } from '@images/core';
 
-/** Every DTO is validated the same way: unknown fields rejected, each failure named by field. */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    transform: true,
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => {
-      const fieldErrors = flatten(errors);
-      return new GatewayError('VALIDATION_FAILED', {
-        detail: fieldErrors.map((e) => `${e.field}: ${e.message}`).join('; '),
-        errors: fieldErrors,
-      });
-    },
+/**
+ * Every DTO is validated the same way: unknown fields rejected, each failure named by field.
+ * Keys are checked against the DTO before class-transformer runs, because it silently drops
+ * `__proto__`, `constructor` and friends, which would otherwise slip past the whitelist.
+ */
+export class StrictValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      transform: true,
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if ((metadata.type === 'query' || metadata.type === 'body') && metadata.metatype && isPlainObject(value)) {
+      const known = knownProperties(metadata.metatype);
+      const unknown = Object.keys(value).filter((key) => !known.has(key));
+      if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: 'is not a known parameter' })));
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+const knownPropertiesCache = new WeakMap<Function, Set<string>>();
+
+function knownProperties(metatype: Function): Set<string> {
+  let known = knownPropertiesCache.get(metatype);
+  if (!known) {
+    known = new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
+    knownPropertiesCache.set(metatype, known);
+  }
+  return known;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function validationFailed(errors: FieldError[]): GatewayError {
+  return new GatewayError('VALIDATION_FAILED', {
+    detail: errors.map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field} ${e.message}`)).join('; '),
+    errors,
   });
 }
 
