@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Req } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBadGatewayResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Image } from '@images/core';
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
@@ -18,6 +18,9 @@ export class ImagesController {
   @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources' })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_FAILED' })
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'ALL_PROVIDERS_FAILED, or the one selected provider failed (its own status and code)' })
+  @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'RATE_LIMITED: the one selected provider throttled the gateway' })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'UPSTREAM_UNAVAILABLE: the one selected provider is unreachable or its circuit is open' })
+  @ApiGatewayTimeoutResponse({ type: ProblemDto, description: 'UPSTREAM_TIMEOUT: the one selected provider did not answer within PROVIDER_TIMEOUT_MS' })
   async list(@Query() query: ListImagesQuery, @Headers('cache-control') cacheControl: string | undefined, @Req() request: FastifyRequest): Promise<ImageList> {
     const bypassCache = typeof cacheControl === 'string' && /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl);
     const list = await this.images.list(query, { bypassCache });
@@ -29,6 +32,7 @@ export class ImagesController {
   @ApiOperation({ summary: 'One image by its gateway id ({provider}:{providerImageId})' })
   @ApiOkResponse({ type: ImageDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'NOT_FOUND' })
+  @ApiBadGatewayResponse({ type: ProblemDto, description: "The owning provider failed and no cached catalog holds the image" })
   async get(@Param('id') id: string): Promise<Image> {
     return this.images.get(id);
   }

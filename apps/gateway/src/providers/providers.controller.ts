@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CatalogEngine, ProviderState } from '@images/catalog';
-import { ProviderStateDto } from '../images/dto/image.dto';
+import { ProviderListDto } from '../images/dto/image.dto';
 import { CATALOG_ENGINE } from '../tokens';
 
 @ApiTags('providers')
@@ -11,7 +11,7 @@ export class ProvidersController {
 
   @Get()
   @ApiOperation({ summary: 'The enabled providers: capabilities, circuit state, last success and last error' })
-  @ApiOkResponse({ type: ProviderStateDto, isArray: true })
+  @ApiOkResponse({ type: ProviderListDto })
   list(): { providers: ProviderState[] } {
     return { providers: this.engine.states() };
   }

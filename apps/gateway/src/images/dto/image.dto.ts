@@ -83,3 +83,7 @@ export class ProviderStateDto {
   @ApiProperty({ type: String, nullable: true }) lastSuccessAt!: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) lastError!: Record<string, unknown> | null;
 }
+
+export class ProviderListDto {
+  @ApiProperty({ type: [ProviderStateDto] }) providers!: ProviderStateDto[];
+}
