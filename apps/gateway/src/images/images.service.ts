@@ -56,7 +56,8 @@ export class ImagesService {
         extensions: { sources },
       });
     }
-    const merged = slices.length === 1 ? slices[0].images : slices.flatMap((slice) => slice.images);
+    // concat, not flatMap: flatMap was the single hottest line of a warm request.
+    const merged = slices.length === 1 ? slices[0].images : ([] as Image[]).concat(...slices.map((slice) => slice.images));
     const page = this.page(merged, filters, sort, limit, query.cursor);
     return {
       items: page.items,
