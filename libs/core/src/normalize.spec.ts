@@ -1,4 +1,4 @@
-import { architectureFrom, bitsFrom } from './normalize';
+import { architectureFrom, bitsFrom, ownEntry } from './normalize';
 
 describe('architectureFrom', () => {
   it.each([
@@ -28,5 +28,14 @@ describe('bitsFrom', () => {
 
   it('is null for null', () => {
     expect(bitsFrom(null)).toBeNull();
+  });
+});
+
+describe('ownEntry', () => {
+  const table: Record<string, string> = { known: 'value' };
+  it('finds own entries only, never Object.prototype members', () => {
+    expect(ownEntry(table, 'known')).toBe('value');
+    for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) expect(ownEntry(table, key)).toBeUndefined();
+    expect(ownEntry(table, null)).toBeUndefined();
   });
 });

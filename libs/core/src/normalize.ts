@@ -109,3 +109,12 @@ export function compactRecord(record: Record<string, unknown>): Record<string, u
 export function fingerprint(...parts: Array<string | undefined>): string {
   return createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 16);
 }
+
+/**
+ * `table[key]` for the table's own entries only: vendor codes come from outside, and a code such as
+ * `constructor` must not find Object.prototype's members.
+ */
+export function ownEntry<T>(table: Readonly<Record<string, T>>, key: string | number | null | undefined): T | undefined {
+  if (key === null || key === undefined) return undefined;
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

@@ -1,6 +1,6 @@
 import { ProblemCode, SecretRedactor } from '@images/core';
 import { UpstreamResponse } from '@images/http';
-import { CECSTACK_CODE_PROBLEMS, cecstackBadResponse, cecstackFailureOf } from './errors';
+import { CECSTACK_CODE_PROBLEMS, cecstackBadResponse, cecstackFailureOf, cecstackProblemFor } from './errors';
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -110,5 +110,11 @@ describe('CECSTACK error table', () => {
     expect(error?.code).toBe('UPSTREAM_AUTH_FAILED');
     expect(JSON.stringify(error?.toProblem())).not.toContain('tok-SECRET-1');
     expect(error?.message).not.toContain('tok-SECRET-1');
+  });
+});
+
+describe('codes named like Object.prototype members', () => {
+  it.each(['constructor', 'IMG.OperationFailed.constructor', 'toString', '__proto__'])('%s is an unmapped UPSTREAM_ERROR', (code) => {
+    expect(cecstackProblemFor(400, code)).toEqual({ code: 'UPSTREAM_ERROR', mapped: false });
   });
 });

@@ -1,4 +1,4 @@
-import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord } from '@images/core';
+import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord, ownEntry } from '@images/core';
 import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
 import { CECSTACK_PROVIDER_ID } from './config';
 
@@ -71,7 +71,7 @@ export const CECSTACK_SUFFIX_PROBLEMS: Readonly<Record<string, ProblemCode>> = {
  * the vendor's documented way (HTTP 400, or 2xx), else what its HTTP status says (a 401 or 503 from a front proxy).
  */
 export function cecstackProblemFor(status: number, vendorCode: string): { code: ProblemCode; mapped: boolean } {
-  const byCode = CECSTACK_CODE_PROBLEMS[vendorCode] ?? CECSTACK_SUFFIX_PROBLEMS[vendorCode.slice(vendorCode.lastIndexOf('.') + 1)];
+  const byCode = ownEntry(CECSTACK_CODE_PROBLEMS, vendorCode) ?? ownEntry(CECSTACK_SUFFIX_PROBLEMS, vendorCode.slice(vendorCode.lastIndexOf('.') + 1));
   if (byCode) return { code: byCode, mapped: true };
   const documentedWay = status === 400 || (status >= 200 && status < 300);
   return { code: documentedWay ? 'UPSTREAM_ERROR' : problemForHttpStatus(status), mapped: false };

@@ -1,5 +1,5 @@
 import {
-  Image, ImageStatus, OsType, Visibility, VISIBILITIES, architectureFrom, asInteger, asString, bitsFrom, compactRecord, imageId, isRecord, isoToUtc,
+  Image, ImageStatus, OsType, Visibility, VISIBILITIES, architectureFrom, asInteger, asString, bitsFrom, compactRecord, imageId, isRecord, isoToUtc, ownEntry,
 } from '@images/core';
 import { CECSTACK_PROVIDER_ID } from './config';
 
@@ -57,7 +57,7 @@ export function mapCecstackImage(item: Record<string, unknown>, context: Cecstac
     providerImageId,
     name: asString(item.name),
     description: asString(item.description) ?? asString(item.describe),
-    status: (providerStatus !== null && STATUSES[providerStatus.toLowerCase()]) || 'unknown',
+    status: ownEntry(STATUSES, providerStatus?.toLowerCase()) ?? 'unknown',
     providerStatus,
     visibility: visibilityOf(asString(item.visibility), context.list),
     osType: osTypeOf(asString(item.osType)),

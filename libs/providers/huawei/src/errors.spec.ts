@@ -1,6 +1,6 @@
 import { GatewayError, ProblemCode, SecretRedactor } from '@images/core';
 import { UpstreamResponse } from '@images/http';
-import { huaweiBadResponse, huaweiErrorFromResponse } from './errors';
+import { huaweiBadResponse, huaweiErrorFromResponse, huaweiProblemFor } from './errors';
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -77,5 +77,12 @@ describe('Huawei error table (API.md section 6)', () => {
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.upstream).toEqual({ status: 200, requestId: 'r1' });
     expect(error.detail).toBe('huawei answered ListImages with a body that is not JSON');
+  });
+});
+
+describe('codes named like Object.prototype members', () => {
+  it.each(['constructor', 'toString', '__proto__'])('%s falls back to the HTTP status table', (code) => {
+    expect(huaweiProblemFor(500, code).code).toBe('UPSTREAM_ERROR');
+    expect(huaweiProblemFor(418, code)).toEqual({ code: 'UPSTREAM_ERROR', mapped: false });
   });
 });

@@ -1,4 +1,4 @@
-import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord } from '@images/core';
+import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord, ownEntry } from '@images/core';
 import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
 import { HUAWEI_PROVIDER_ID } from './config';
 
@@ -30,9 +30,9 @@ function normaliseCode(code: string): string {
 
 /** The problem for a Huawei error envelope; `mapped` is false when neither its code nor its status is in the table. */
 export function huaweiProblemFor(status: number, errorCode: string): { code: ProblemCode; mapped: boolean } {
-  const byCode = HUAWEI_CODE_PROBLEMS[normaliseCode(errorCode)];
+  const byCode = ownEntry(HUAWEI_CODE_PROBLEMS, normaliseCode(errorCode));
   if (byCode) return { code: byCode, mapped: true };
-  const byStatus = HUAWEI_STATUS_PROBLEMS[status];
+  const byStatus = ownEntry(HUAWEI_STATUS_PROBLEMS, status);
   if (byStatus) return { code: byStatus, mapped: true };
   return { code: problemForHttpStatus(status), mapped: false };
 }

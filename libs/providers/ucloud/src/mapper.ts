@@ -1,6 +1,6 @@
 import {
   GIB, Image, ImageStatus, OsType, Visibility, asInteger, asNumber, asString, compactRecord, epochSecondsToIso, imageId,
-  isRecord,
+  isRecord, ownEntry,
 } from '@images/core';
 import { UCLOUD_PROVIDER_ID } from './config';
 
@@ -35,9 +35,9 @@ export function mapUcloudImage(item: unknown): Image | null {
     providerImageId,
     name: asString(item.ImageName),
     description: asString(item.ImageDesc),
-    status: lookup(STATES, asInteger(item.State)) ?? 'unknown',
+    status: ownEntry(STATES, asInteger(item.State)) ?? 'unknown',
     providerStatus: asString(item.State),
-    visibility: lookup(VISIBILITIES, asInteger(item.ImageType)) ?? 'unknown',
+    visibility: ownEntry(VISIBILITIES, asInteger(item.ImageType)) ?? 'unknown',
     osType: os.osType,
     platform: os.platform,
     osVersion: null,
@@ -68,10 +68,6 @@ function deployRegions(deployInfoList: unknown): string[] {
   if (!Array.isArray(deployInfoList)) return [];
   const idcIds = deployInfoList.map((deploy) => (isRecord(deploy) ? asString(deploy.IdcId) : null));
   return [...new Set(idcIds.filter((idcId): idcId is string => idcId !== null))];
-}
-
-function lookup<T>(table: Readonly<Record<number, T>>, key: number | null): T | undefined {
-  return key === null ? undefined : table[key];
 }
 
 /** One Image per id, the first kept: a catalog that shifts while it is paged can return an item twice. */
