@@ -52,6 +52,8 @@ export interface UpstreamCallEvent {
   vendorCode?: string;
   /** True when the vendor code is absent from the vendor's translation table. */
   unknownVendorCode?: boolean;
+  /** The caller abandoned the call (e.g. another page of the catalog failed first): neither success nor a vendor error. */
+  cancelled?: boolean;
   latencyMs: number;
 }
 

@@ -106,17 +106,30 @@ export class UpstreamHttp {
 
   async call<T>(request: UpstreamRequest, interpret: Interpret<T>): Promise<T> {
     const started = performance.now();
-    let httpStatus = 0;
+    let response: UpstreamResponse;
     try {
-      const response = await this.send(request, started);
-      httpStatus = response.status;
+      response = await this.send(request, started);
+    } catch (error) {
+      if (isCancellation(request.signal)) {
+        // The caller gave up on this call (another page failed): not the vendor's fault, not worth a warning.
+        this.record(request, 0, started, undefined, true);
+        throw new GatewayError('UPSTREAM_ERROR', { provider: this.options.provider, detail: `${request.operation} was cancelled`, cause: error });
+      }
+      const transport = error instanceof GatewayError ? error : this.transportError(error, request);
+      this.record(request, 0, started, transport);
+      throw transport;
+    }
+    try {
       const value = interpret(response);
-      this.record(request, httpStatus, started);
+      this.record(request, response.status, started);
       return value;
     } catch (error) {
-      const gatewayError = error instanceof GatewayError ? error : this.transportError(error, request);
-      this.record(request, httpStatus, started, gatewayError);
-      throw gatewayError;
+      // A translator's own GatewayError, or a reader that tripped over an answer it cannot make sense of.
+      const failure = error instanceof GatewayError
+        ? error
+        : new GatewayError('UPSTREAM_BAD_RESPONSE', { provider: this.options.provider, upstream: { status: response.status }, detail: `${this.options.provider} answered ${request.operation} with something the gateway could not read`, cause: error });
+      this.record(request, response.status, started, failure);
+      throw failure;
     }
   }
 
@@ -157,7 +170,7 @@ export class UpstreamHttp {
     });
   }
 
-  private record(request: UpstreamRequest, httpStatus: number, started: number, error?: GatewayError): void {
+  private record(request: UpstreamRequest, httpStatus: number, started: number, error?: GatewayError, cancelled = false): void {
     const latencyMs = Math.round(performance.now() - started);
     this.options.observer.onUpstreamCall({
       provider: this.options.provider,
@@ -165,6 +178,7 @@ export class UpstreamHttp {
       method: request.method,
       httpStatus,
       problemCode: error?.code,
+      cancelled,
       vendorCode: error?.upstream?.code,
       unknownVendorCode: error?.unmappedVendorCode,
       latencyMs,
@@ -172,8 +186,17 @@ export class UpstreamHttp {
     // Paths and statuses only: queries and bodies can carry signatures and keys.
     const line = { provider: this.options.provider, operation: request.operation, method: request.method, path: request.path, httpStatus, latencyMs };
     if (error) this.options.logger.warn({ ...line, code: error.code, vendorCode: error.upstream?.code }, 'upstream call failed');
-    else this.options.logger.debug(line, 'upstream call');
+    else this.options.logger.debug({ ...line, ...(cancelled ? { cancelled } : {}) }, 'upstream call');
   }
+}
+
+/**
+ * Aborted for a reason other than a budget running out. Budgets abort with a GatewayError (the engine)
+ * or a TimeoutError (AbortSignal.timeout); anything else means the caller walked away.
+ */
+function isCancellation(signal: AbortSignal): boolean {
+  const reason: unknown = signal.reason;
+  return signal.aborted && !(reason instanceof GatewayError) && (reason as Error | undefined)?.name !== 'TimeoutError';
 }
 
 export function parseJson(text: string): unknown {

@@ -31,7 +31,7 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
   }
 
   onUpstreamCall(event: UpstreamCallEvent): void {
-    const outcome = event.problemCode ?? 'ok';
+    const outcome = event.cancelled ? 'cancelled' : (event.problemCode ?? 'ok');
     this.upstreamRequests.inc({ provider: event.provider, operation: event.operation, outcome });
     this.upstreamDuration.observe({ provider: event.provider, operation: event.operation }, event.latencyMs / 1000);
     if (event.problemCode) {
