@@ -17,6 +17,8 @@ class ScriptedProvider implements ImageProvider {
   readonly capabilities = ['list'] as const;
   readonly accountScope = 'scope';
   calls = 0;
+  /** Whether the signal of the last call was aborted by the time it ended. */
+  lastSignalAborted = false;
   behaviour: 'ok' | 'fail' | 'hang' | 'ignore-abort' = 'ok';
   delayMs = 0;
   constructor(readonly id: string, private readonly size = 3) {}
@@ -26,7 +28,10 @@ class ScriptedProvider implements ImageProvider {
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     if (this.behaviour === 'fail') throw new GatewayError('UPSTREAM_ERROR', { provider: this.id, detail: 'scripted failure' });
     if (this.behaviour === 'hang') {
-      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('socket aborted'))));
+      await new Promise((_, reject) => ctx.signal.addEventListener('abort', () => {
+        this.lastSignalAborted = ctx.signal.aborted;
+        reject(new Error('socket aborted'));
+      }));
     }
     if (this.behaviour === 'ignore-abort') await new Promise(() => undefined);
     return Array.from({ length: this.size }, (_, i) => image(this.id, i));
@@ -37,11 +42,26 @@ const baseOptions: EngineOptions = {
   cacheTtlSeconds: 60, cacheStaleSeconds: 600, providerTimeoutMs: 200, circuitFailureThreshold: 3, circuitHalfOpenAfterMs: 150, keyPrefix: 'unit:',
 };
 
-function engineWith(providers: ScriptedProvider[], options: Partial<EngineOptions> = {}) {
+/** A store whose reads and writes take their time, like a struggling Redis. */
+class SlowStore extends MemoryCatalogStore {
+  constructor(private readonly readMs: number, private readonly writeMs: number) {
+    super();
+  }
+  override async get(key: string) {
+    await new Promise((r) => setTimeout(r, this.readMs));
+    return super.get(key);
+  }
+  override async set(key: string, entry: Parameters<MemoryCatalogStore['set']>[1], retainMs: number) {
+    await new Promise((r) => setTimeout(r, this.writeMs));
+    return super.set(key, entry, retainMs);
+  }
+}
+
+function engineWith(providers: ScriptedProvider[], options: Partial<EngineOptions> = {}, store = new MemoryCatalogStore()) {
   const slices: CatalogSlice[] = [];
   const circuits: string[] = [];
   const deps = recordingDeps();
-  const engine = new CatalogEngine(providers, new MemoryCatalogStore(), { ...baseOptions, ...options }, {
+  const engine = new CatalogEngine(providers, store, { ...baseOptions, ...options }, {
     onSlice: (s) => slices.push(s),
     onCircuitChange: (p, state) => circuits.push(`${p}:${state}`),
     onFetch: () => undefined,
@@ -99,8 +119,37 @@ describe('CatalogEngine', () => {
     expect(sa.status).toBe('ok');
     expect(sa.latencyMs).toBeLessThan(100);
     expect([sb.status, sb.error?.code]).toEqual(['error', 'UPSTREAM_TIMEOUT']);
+    expect(b.lastSignalAborted).toBe(true);
     expect(elapsed).toBeGreaterThanOrEqual(140);
     expect(elapsed).toBeLessThan(1000);
+  });
+
+  it('counts a slow cache read against the budget: the slice still answers at the budget', async () => {
+    const a = new ScriptedProvider('a');
+    a.behaviour = 'hang';
+    const { engine } = engineWith([a], { providerTimeoutMs: 200 }, new SlowStore(150, 0));
+    const started = Date.now();
+    const [slice] = await engine.slices(['a'], { bypassCache: false });
+    expect(slice.error?.code).toBe('UPSTREAM_TIMEOUT');
+    expect(Date.now() - started).toBeLessThan(320);
+  });
+
+  it('never waits for a slow cache write before answering', async () => {
+    const a = new ScriptedProvider('a');
+    const { engine } = engineWith([a], { providerTimeoutMs: 2000 }, new SlowStore(0, 1000));
+    const started = Date.now();
+    const [slice] = await engine.slices(['a'], { bypassCache: true });
+    expect(slice.status).toBe('ok');
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+
+  it('tells the caller when to retry while a circuit is open', async () => {
+    const a = new ScriptedProvider('a');
+    a.behaviour = 'fail';
+    const { engine } = engineWith([a], { circuitFailureThreshold: 1, circuitHalfOpenAfterMs: 2500 });
+    await engine.slices(['a'], { bypassCache: true });
+    const [open] = await engine.slices(['a'], { bypassCache: true });
+    expect(open.error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', retryAfterSeconds: 3 });
   });
 
   it('answers at the budget even when a provider ignores its abort signal', async () => {

@@ -117,26 +117,31 @@ export class CatalogEngine {
 
   private async slice(providerId: string, bypassCache: boolean): Promise<CatalogSlice> {
     const started = performance.now();
+    // The budget covers the whole slice, cache reads included: a slow Redis must not stretch it.
+    const deadline = started + this.options.providerTimeoutMs;
     const runtime = this.runtimes.get(providerId);
     if (!runtime) throw new Error(`unknown provider ${providerId}`);
     const key = this.cacheKey(runtime.provider);
     const latency = () => Math.round(performance.now() - started);
 
-    let cached: CachedCatalog | null = null;
+    // Read at once: the answer on a hit, and the fallback should the refresh fail (bypass requests too).
+    const cachedRead = withinBudget(this.store.get(key), deadline, () => null);
     if (!bypassCache) {
-      cached = await this.store.get(key);
+      const cached = await cachedRead;
       if (cached && this.isFresh(cached)) {
         return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.ageSeconds(cached), images: cached.images, latencyMs: latency() });
       }
     }
 
     try {
-      const fresh = await this.fetchCoalesced(runtime, key);
+      const fresh = await withinBudget(this.fetchCoalesced(runtime, key, deadline), deadline, () => {
+        throw new GatewayError('UPSTREAM_TIMEOUT', { provider: providerId, detail: `${providerId} did not answer within ${this.options.providerTimeoutMs} ms` });
+      });
       return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.ageSeconds(fresh), images: fresh.images, latencyMs: latency() });
     } catch (caught) {
       const error = toGatewayError(caught, providerId);
       // Stale-if-error: an older catalog inside the stale window beats no answer.
-      const stale = bypassCache ? await this.store.get(key) : cached;
+      const stale = await withinBudget(cachedRead, deadline, () => null);
       if (stale && this.isServableStale(stale)) {
         return this.emit({ provider: providerId, status: 'stale', cache: 'stale', ageSeconds: this.ageSeconds(stale), images: stale.images, latencyMs: latency(), error });
       }
@@ -145,26 +150,34 @@ export class CatalogEngine {
   }
 
   /** One upstream fetch per catalog key at a time in this process; later callers share it. */
-  private fetchCoalesced(runtime: ProviderRuntime, key: string): Promise<CachedCatalog> {
+  private fetchCoalesced(runtime: ProviderRuntime, key: string, deadline: number): Promise<CachedCatalog> {
     const existing = this.inFlight.get(key);
     if (existing) return existing;
-    const fetch = this.fetchAndStore(runtime, key).finally(() => this.inFlight.delete(key));
+    const fetch = this.fetchAndStore(runtime, key, deadline).finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, fetch);
     return fetch;
   }
 
-  private async fetchAndStore(runtime: ProviderRuntime, key: string): Promise<CachedCatalog> {
+  /** The fetch ends with the budget of the slice that started it: no socket outlives the request that opened it. */
+  private async fetchAndStore(runtime: ProviderRuntime, key: string, deadline: number): Promise<CachedCatalog> {
     const { provider } = runtime;
     const started = performance.now();
     try {
-      const images = await runtime.breaker.execute(() => this.withDeadline(provider));
+      const images = await runtime.breaker.execute(() => this.withDeadline(provider, deadline));
       const entry: CachedCatalog = { images, fetchedAt: Date.now() };
       runtime.lastSuccessAt = entry.fetchedAt;
       this.observer.onFetch(provider.id, performance.now() - started);
-      await this.store.set(key, entry, this.retainMs());
+      // Not awaited: the memory tier is written at once, Redis in the background (a slow Redis never delays an answer).
+      void this.store.set(key, entry, this.retainMs());
       return entry;
     } catch (caught) {
-      const error = toGatewayError(caught, provider.id);
+      const error = caught instanceof BrokenCircuitError
+        ? new GatewayError('UPSTREAM_UNAVAILABLE', {
+            provider: provider.id,
+            detail: `${provider.id} is failing repeatedly; its circuit is open and calls are paused`,
+            retryAfterSeconds: Math.ceil(this.options.circuitHalfOpenAfterMs / 1000),
+          })
+        : toGatewayError(caught, provider.id);
       runtime.lastError = { code: error.code, detail: error.detail, at: Date.now() };
       this.observer.onFetch(provider.id, performance.now() - started, error);
       throw error;
@@ -172,29 +185,21 @@ export class CatalogEngine {
   }
 
   /**
-   * The slice's budget: the signal aborts every socket of the fetch; the timer answers even if a provider
-   * were to ignore its signal.
+   * The budget as an abort signal: at the deadline every socket of the fetch is cut, and the answer does not
+   * wait for a provider that were to ignore its signal.
    */
-  private async withDeadline(provider: ImageProvider): Promise<Image[]> {
-    const budgetMs = this.options.providerTimeoutMs;
+  private async withDeadline(provider: ImageProvider, deadline: number): Promise<Image[]> {
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort(new GatewayError('UPSTREAM_TIMEOUT', { provider: provider.id, detail: `${provider.id} did not answer within ${budgetMs} ms` }));
-        reject(controller.signal.reason);
-      }, budgetMs);
-    });
     try {
-      return await Promise.race([provider.listCatalog({ signal: controller.signal }), deadline]);
+      return await withinBudget(provider.listCatalog({ signal: controller.signal }), deadline, () => {
+        const timeout = new GatewayError('UPSTREAM_TIMEOUT', { provider: provider.id, detail: `${provider.id} did not answer within ${this.options.providerTimeoutMs} ms` });
+        controller.abort(timeout);
+        throw timeout;
+      });
     } catch (error) {
-      // Whatever the provider threw after the abort, the cause is the budget.
-      if (controller.signal.aborted) throw controller.signal.reason;
-      throw error;
-    } finally {
-      clearTimeout(timer);
       // A fetch that failed part-way leaves other pages in flight: their sockets are no longer wanted.
       if (!controller.signal.aborted) controller.abort();
+      throw error;
     }
   }
 
@@ -225,11 +230,27 @@ function countsAgainstCircuit(error: GatewayError): boolean {
   return ['UPSTREAM_TIMEOUT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'RATE_LIMITED', 'UPSTREAM_AUTH_FAILED'].includes(error.code);
 }
 
+/** Resolves with the promise, or with `onTimeout()` once the deadline (a performance.now() time) has passed. */
+async function withinBudget<T>(promise: Promise<T>, deadline: number, onTimeout: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (error) {
+        reject(error);
+      }
+    }, Math.max(0, deadline - performance.now()));
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function toGatewayError(error: unknown, provider: string): GatewayError {
   if (isGatewayError(error)) return error;
-  if (error instanceof BrokenCircuitError) {
-    return new GatewayError('UPSTREAM_UNAVAILABLE', { provider, detail: `${provider} is failing repeatedly; its circuit is open and calls are paused` });
-  }
   // A bug in a provider (a mapper throwing on an odd item, say) must not look like our own crash.
   return new GatewayError('UPSTREAM_BAD_RESPONSE', { provider, detail: `${provider} answered something the gateway could not read (${errorMessage(error)})` });
 }
