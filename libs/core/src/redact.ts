@@ -6,7 +6,10 @@ export class SecretRedactor {
 
   constructor(secrets: Iterable<string>) {
     // Longest first so a secret that contains another is replaced whole; very short values would redact noise.
-    this.secrets = [...new Set([...secrets].filter((s) => s && s.length >= 4))].sort((a, b) => b.length - a.length);
+    const given = [...secrets].filter((s) => s && s.length >= 4);
+    // Also as they appear inside serialized JSON (a log line, a problem body): quotes and backslashes escaped.
+    const escaped = given.map((s) => JSON.stringify(s).slice(1, -1));
+    this.secrets = [...new Set([...given, ...escaped])].sort((a, b) => b.length - a.length);
   }
 
   text(value: string): string {

@@ -4,7 +4,8 @@ import { SecretRedactor } from '@images/core';
 
 /**
  * The one structured JSON logger (pino, the logger Fastify is built around): Fastify, Nest and every provider
- * write through it. Known credential values are scrubbed from every line, whatever field they hide in.
+ * write through it. Each finished line is scrubbed of every known credential value, whatever field, message
+ * or error it hides in; objects themselves are left to pino's serializers (errors keep message and stack).
  */
 export function createLogger(level: string, redactor: SecretRedactor, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -12,15 +13,9 @@ export function createLogger(level: string, redactor: SecretRedactor, destinatio
       level,
       base: { service: 'images-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers.cookie'], censor: '[REDACTED]' },
-      formatters: { log: (object) => redactor.value(object) },
-      hooks: {
-        logMethod(args, method) {
-          // Messages are scrubbed too: a vendor message may echo what it was sent.
-          const scrubbed = args.map((arg) => (typeof arg === 'string' ? redactor.text(arg) : arg)) as Parameters<typeof method>;
-          return method.apply(this, scrubbed);
-        },
-      },
+      hooks: { streamWrite: (line) => redactor.text(line) },
     },
     destination,
   );

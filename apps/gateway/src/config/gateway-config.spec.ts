@@ -51,6 +51,12 @@ describe('gateway configuration', () => {
     expect(error.message).not.toContain('\n');
   });
 
+  it('keeps a Redis password among the secrets, even one that is not valid percent-encoding', () => {
+    const config = loadGatewayConfig({ ...didiOnly, REDIS_URL: 'redis://:pa%zz@127.0.0.1:6379/0' }, PROVIDER_REGISTRATIONS);
+    expect(config.secrets).toContain('pa%zz');
+    expect(loadGatewayConfig({ ...didiOnly, REDIS_URL: 'redis://:s%40cret@127.0.0.1:6379/0' }, PROVIDER_REGISTRATIONS).secrets).toContain('s@cret');
+  });
+
   it('reads a .env file, with the environment taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-env-'));
     const file = join(dir, '.env');

@@ -46,8 +46,9 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
   const redisUrl = optionalText(env, 'REDIS_URL');
   if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
   if (redisUrl !== null) {
-    const password = safeUrl(redisUrl)?.password;
-    if (password) secrets.push(decodeURIComponent(password));
+    const url = safeUrl(redisUrl);
+    if (!url) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
+    if (url.password) secrets.push(url.password, safeDecode(url.password));
   }
   return {
     port: integer(env, 'PORT', 3000, 0, 65535),
@@ -84,6 +85,14 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === null) return fallback;
   if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
   return raw as T;
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function safeUrl(text: string): URL | null {

@@ -35,6 +35,8 @@ export class ImagesService {
   async list(query: ListImagesQuery, options: { bypassCache: boolean }): Promise<ImageList> {
     const providerIds = this.selectProviders(query.provider);
     const filters: ImageFilters = {
+      // Part of the cursor's query: a cursor from one provider selection is refused for another.
+      providers: query.provider === undefined ? undefined : providerIds,
       name: query.name,
       osType: query.osType,
       architecture: query.architecture,
