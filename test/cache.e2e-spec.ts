@@ -7,6 +7,16 @@ function totalRequests(stats: Record<string, { requests: number }>): Record<stri
   return Object.fromEntries(VENDORS.map((v) => [v, stats[v]?.requests ?? 0]));
 }
 
+/** Redis is written in the background, just after the answer: wait (briefly) for the keys. */
+async function keysAppear(redis: Redis, pattern: string, count: number): Promise<string[]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const keys = await redis.keys(pattern);
+    if (keys.length >= count) return keys;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`fewer than ${count} keys match ${pattern}`);
+}
+
 describe('the catalog cache (real Redis)', () => {
   let sim: RunningSim;
   let admin: SimAdmin;
@@ -29,6 +39,7 @@ describe('the catalog cache (real Redis)', () => {
     try {
       const cold = await getJson(`${first.url}/images?limit=3`);
       expect(cold.body.sources.every((s: { cache: string }) => s.cache === 'miss')).toBe(true);
+      await keysAppear(redis, `${keyPrefix}catalog:*`, VENDORS.length);
       await admin.resetStats();
       const warm = await getJson(`${second.url}/images?limit=3`);
       expect(warm.body.sources.every((s: { cache: string; status: string }) => s.cache === 'hit' && s.status === 'ok')).toBe(true);
@@ -66,7 +77,7 @@ describe('the catalog cache (real Redis)', () => {
     const gateway = await startGateway(sim, { env: { CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '5' } });
     try {
       await getJson(`${gateway.url}/images?provider=huawei&limit=1`);
-      const [key] = await redis.keys(`${gateway.keyPrefix}catalog:v1:huawei:*`);
+      const [key] = await keysAppear(redis, `${gateway.keyPrefix}catalog:v1:huawei:*`, 1);
       const pttl = await redis.pttl(key);
       expect(pttl).toBeGreaterThan(5000);
       expect(pttl).toBeLessThanOrEqual(6000);

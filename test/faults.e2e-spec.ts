@@ -176,15 +176,27 @@ describe('the circuit breaker', () => {
 });
 
 describe('secrets', () => {
-  it('no credential appears in the logs or problems of a run with every fault', async () => {
+  it('no credential appears in the logs or problems of a run with every fault, even when vendors echo them', async () => {
     const sim = await startSim();
     const admin = new SimAdmin(sim);
+    const env = simEnv(sim);
+    const secrets = [env.DIDI_TOKEN, env.HUAWEI_AK, env.HUAWEI_SK, env.UCLOUD_PUBLIC_KEY, env.UCLOUD_PRIVATE_KEY, env.CECSTACK_TOKEN];
+
+    // The simulator really does echo: straight from DiDi, the token comes back in the error message.
+    await admin.fault('didi', { kind: 'error', code: 4, echoCredentials: true });
+    const raw = await fetch(`${sim.urls.didi}/dicloud/i/storage/cimg/list`, {
+      method: 'POST', headers: { authorization: `Bearer ${env.DIDI_TOKEN}`, 'content-type': 'application/json' }, body: '{"regionId":"bj","start":0,"limit":1}',
+    });
+    expect(await raw.text()).toContain(env.DIDI_TOKEN);
+    await admin.clearFaults();
+
     const gateway = await startGateway(sim, { env: { PROVIDER_TIMEOUT_MS: '800', CIRCUIT_FAILURE_THRESHOLD: '1000' } });
     const bodies: string[] = [];
     try {
       for (const vendor of VENDORS) {
-        for (const [, fault] of FAULTS) {
-          await admin.fault(vendor, fault(vendor));
+        const faults = [...FAULTS.map(([, fault]) => fault(vendor)), { kind: 'error', code: AUTH_ERROR[vendor], echoCredentials: true }];
+        for (const fault of faults) {
+          await admin.fault(vendor, fault);
           const response = await fetch(`${gateway.url}/images?refresh=true&provider=${vendor}`);
           bodies.push(await response.text());
         }
@@ -197,11 +209,11 @@ describe('secrets', () => {
       await gateway.close();
       await sim.close();
     }
-    const env = simEnv(sim);
-    const secrets = [env.DIDI_TOKEN, env.HUAWEI_AK, env.HUAWEI_SK, env.UCLOUD_PUBLIC_KEY, env.UCLOUD_PRIVATE_KEY, env.CECSTACK_TOKEN];
     const everything = [...gateway.logs, ...bodies].join('\n');
     expect(gateway.logs.length).toBeGreaterThan(20);
     expect(everything).toContain('UPSTREAM_AUTH_FAILED');
+    // The echoed credentials reached the gateway and were scrubbed.
+    expect(bodies.filter((body) => body.includes('[REDACTED]')).length).toBeGreaterThanOrEqual(VENDORS.length);
     for (const secret of secrets) expect(everything).not.toContain(secret);
   });
 });

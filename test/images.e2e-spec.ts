@@ -166,6 +166,13 @@ describe('GET /images over the four simulated vendors', () => {
     expect(reused.body.errors[0].field).toBe('cursor');
     const otherLimit = await getJson(`${gateway.url}/images?limit=7&osType=linux&cursor=${first.body.page.nextCursor}`);
     expect(otherLimit.status).toBe(200);
+    const didiPage = await getJson(`${gateway.url}/images?limit=2&provider=didi`);
+    for (const other of ['provider=ucloud', 'provider=didi,ucloud', '']) {
+      const reusedElsewhere = await getJson(`${gateway.url}/images?limit=2&${other}&cursor=${didiPage.body.page.nextCursor}`);
+      expect(reusedElsewhere.status).toBe(400);
+    }
+    const sameSelectionReordered = await getJson(`${gateway.url}/images?limit=2&provider=didi,didi&cursor=${didiPage.body.page.nextCursor}`);
+    expect(sameSelectionReordered.status).toBe(200);
   });
 
   it('keeps the caller\'s X-Request-Id, or makes one', async () => {
@@ -252,6 +259,7 @@ function expectSorted<T extends string | number>(images: Image[], key: (image: I
     const b = key(images[i]);
     if (a === null) {
       expect(b).toBeNull();
+      expect(images[i - 1].id < images[i].id).toBe(true);
       continue;
     }
     if (b === null) continue;

@@ -12,6 +12,8 @@ export interface FaultSpec {
   httpStatus?: number;
   /** Only requests whose path and query, or body, contain this text (DiDi and UCloud page in the body). */
   pathContains?: string;
+  /** With `error`: the vendor's message repeats the credentials the request carried, as careless gateways do. */
+  echoCredentials?: boolean;
 }
 
 export interface ActiveFault extends FaultSpec {
@@ -49,6 +51,10 @@ export function parseFaultSpec(body: unknown): FaultParseResult {
   if (httpStatus !== undefined) {
     if (!isNonNegativeInteger(httpStatus) || httpStatus < 200 || httpStatus > 599) return { ok: false, error: 'httpStatus must be an integer from 200 to 599' };
     fault.httpStatus = httpStatus;
+  }
+  if (input['echoCredentials'] !== undefined) {
+    if (typeof input['echoCredentials'] !== 'boolean') return { ok: false, error: 'echoCredentials must be a boolean' };
+    fault.echoCredentials = input['echoCredentials'];
   }
   if (pathContains !== undefined) {
     if (typeof pathContains !== 'string') return { ok: false, error: 'pathContains must be a string' };

@@ -3,7 +3,7 @@ import { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CecstackCatalog, CecstackImage, CecstackShare, buildCecstackCatalog } from '../catalogs/cecstack';
 import { FaultSpec } from '../faults';
 import { resolveCecstackCode } from '../fixtures/error-codes';
-import { CatalogView, SimContext, VendorSimulator, distinct, parseNonNegativeInteger, pathOf, plainNotFound, plainThrottleAnswer, rawQueryOf } from './vendor';
+import { CatalogView, SimContext, VendorSimulator, distinct, echoedCredentials, parseNonNegativeInteger, pathOf, plainNotFound, plainThrottleAnswer, rawQueryOf } from './vendor';
 
 // CECSTACK IMS: Bearer token and `x-regionid`; errors as HTTP 400 with an `IMG.*` code.
 
@@ -136,7 +136,7 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
     },
     notFound: (_request, reply) => plainNotFound(reply),
     errorAnswer(reply, fault: FaultSpec) {
-      return fail(reply, fault.code === undefined ? 'IMG.Internal.Error' : String(fault.code));
+      return fail(reply, fault.code === undefined ? 'IMG.Internal.Error' : String(fault.code), echoedCredentials(reply, fault));
     },
     throttleAnswer: plainThrottleAnswer,
     badShapeAnswer(reply) {

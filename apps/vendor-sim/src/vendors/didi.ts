@@ -14,6 +14,7 @@ import {
   plainNotFound,
   plainThrottleAnswer,
   rawBody,
+  echoedCredentials,
 } from './vendor';
 
 // DiDi Cloud CIMG: POST JSON, Bearer token, errors as `errno` with HTTP 200.
@@ -98,7 +99,7 @@ export function createDidiSimulator(context: SimContext): VendorSimulator {
     notFound: (_request, reply) => plainNotFound(reply),
     errorAnswer(reply, fault: FaultSpec) {
       const errno = fault.code === undefined ? SYSTEM_ERROR : Number(fault.code);
-      return fail(reply, Number.isInteger(errno) ? errno : SYSTEM_ERROR);
+      return fail(reply, Number.isInteger(errno) ? errno : SYSTEM_ERROR, echoedCredentials(reply, fault));
     },
     throttleAnswer: plainThrottleAnswer,
     badShapeAnswer(reply) {

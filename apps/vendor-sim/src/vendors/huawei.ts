@@ -4,7 +4,7 @@ import { verifyHuaweiSignature } from '../auth/huawei-signature';
 import { HuaweiImage, buildHuaweiCatalog } from '../catalogs/huawei';
 import { FaultSpec } from '../faults';
 import { HUAWEI_ERRORS } from '../fixtures/error-codes';
-import { CatalogView, SimContext, VendorSimulator, pathOf, rawBody, rawQueryOf } from './vendor';
+import { CatalogView, SimContext, VendorSimulator, echoedCredentials, pathOf, rawBody, rawQueryOf } from './vendor';
 
 // Huawei Cloud Workspace ListImages: token or AK/SK auth at the API gateway, then the service's own checks.
 
@@ -140,7 +140,8 @@ export function createHuaweiSimulator(context: SimContext): VendorSimulator {
     errorAnswer(reply, fault: FaultSpec) {
       const code = fault.code === undefined ? 'WKS.0202' : String(fault.code);
       const status = FIXED_ERROR_STATUS[code] ?? fault.httpStatus ?? HUAWEI_ERRORS[code]?.status ?? 500;
-      return sendError(reply, code, { status });
+      const echo = echoedCredentials(reply, fault);
+      return sendError(reply, code, { status, ...(echo === undefined ? {} : { message: `${HUAWEI_ERRORS[code]?.message ?? 'Internal server error.'} ${echo}` }) });
     },
     throttleAnswer(reply) {
       reply.header('retry-after', '1');

@@ -4,7 +4,7 @@ import { flattenUcloudParams, verifyUcloudSignature } from '../auth/ucloud-signa
 import { UcloudImage, buildUcloudCatalog } from '../catalogs/ucloud';
 import { FaultSpec } from '../faults';
 import { UCLOUD_RETCODE_MESSAGES } from '../fixtures/error-codes';
-import { CatalogView, SimContext, VendorSimulator, isPlainObject, parseJson, parseNonNegativeInteger, plainNotFound, rawBody, rawQueryOf } from './vendor';
+import { CatalogView, SimContext, VendorSimulator, echoedCredentials, isPlainObject, parseJson, parseNonNegativeInteger, plainNotFound, rawBody, rawQueryOf } from './vendor';
 
 // UCloud Action-style API: parameters in the query (GET), a form or JSON (POST); always HTTP 200, `RetCode` tells.
 
@@ -87,8 +87,9 @@ export function createUcloudSimulator(context: SimContext): VendorSimulator {
     },
     notFound: (_request, reply) => plainNotFound(reply),
     errorAnswer(reply, fault: FaultSpec) {
-      const retCode = fault.code === undefined ? 150 : Number(fault.code);
-      return fail(reply, ACTION, Number.isInteger(retCode) ? retCode : 150);
+      const retCode = fault.code === undefined || !Number.isInteger(Number(fault.code)) ? 150 : Number(fault.code);
+      const echo = echoedCredentials(reply, fault);
+      return fail(reply, ACTION, retCode, echo === undefined ? undefined : `${UCLOUD_RETCODE_MESSAGES[retCode] ?? 'Internal error'}: ${echo}`);
     },
     throttleAnswer: (reply) => fail(reply, ACTION, 153),
     badShapeAnswer(reply) {

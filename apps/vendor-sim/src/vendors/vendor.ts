@@ -131,6 +131,14 @@ export function createVendorApp(simulator: VendorSimulator, context: SimContext,
   return app;
 }
 
+/** For `echoCredentials` faults: every credential-bearing part of the request, repeated back. */
+export function echoedCredentials(reply: FastifyReply, fault: { echoCredentials?: boolean }): string | undefined {
+  if (!fault.echoCredentials) return undefined;
+  const request = reply.request;
+  const parts = [request.headers.authorization, request.headers['x-auth-token'], request.url, rawBody(request).toString('utf8')];
+  return `request carried ${parts.filter((part) => typeof part === 'string' && part.length > 0).join(' ')}`;
+}
+
 /** `429` with `Retry-After: 1` and a plain-text body, for vendors that document no throttling answer. */
 export function plainThrottleAnswer(reply: FastifyReply): FastifyReply {
   return reply.code(429).header('retry-after', '1').type('text/plain; charset=utf-8').send('Too Many Requests');
