@@ -45,3 +45,10 @@ export function parseImageId(id: string): { provider: string; providerImageId: s
   if (colon <= 0 || colon === id.length - 1) return null;
   return { provider: id.slice(0, colon), providerImageId: id.slice(colon + 1) };
 }
+
+/** One Image per id, the first kept: offset paging over a catalog that changes meanwhile can repeat an item. */
+export function distinctById(images: readonly Image[]): Image[] {
+  const byId = new Map<string, Image>();
+  for (const image of images) if (!byId.has(image.id)) byId.set(image.id, image);
+  return [...byId.values()];
+}

@@ -1,7 +1,7 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { GatewayError, ProviderLogger, UpstreamObserver } from '@images/core';
+import { GatewayError, ProviderDeps, ProviderLogger, UpstreamObserver } from '@images/core';
 
 export interface UpstreamHttpOptions {
   provider: string;
@@ -83,6 +83,11 @@ export class UpstreamHttp {
       proxy: false,
       maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     });
+  }
+
+  /** The wrapper a provider uses: its pool sized by the gateway's per-provider concurrency. */
+  static forProvider(provider: string, endpoint: string, deps: ProviderDeps): UpstreamHttp {
+    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests) });
   }
 
   /** `host[:port]` exactly as sent in the Host header (signers sign it). */

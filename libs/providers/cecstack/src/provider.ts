@@ -25,7 +25,7 @@ export class CecstackProvider implements ImageProvider {
   ) {
     this.accountScope = fingerprint(config.endpoint, config.token, config.regionId);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
-    const http = new UpstreamHttp({ provider: CECSTACK_PROVIDER_ID, baseUrl: config.endpoint, observer: deps.observer, logger: deps.logger, maxSockets: concurrency });
+    const http = UpstreamHttp.forProvider(CECSTACK_PROVIDER_ID, config.endpoint, deps);
     const auth = options.auth ?? new CecstackBearerAuth(config.token);
     this.client = new CecstackClient(http, auth, { regionId: config.regionId, concurrency, redactor: new SecretRedactor(cecstackSecrets(config)) });
   }

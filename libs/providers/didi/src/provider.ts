@@ -12,13 +12,7 @@ export class DidiProvider implements ImageProvider {
   private readonly client: DidiClient;
 
   constructor(config: DidiConfig, private readonly deps: ProviderDeps) {
-    const http = new UpstreamHttp({
-      provider: DIDI_PROVIDER_ID,
-      baseUrl: config.endpoint,
-      observer: deps.observer,
-      logger: deps.logger,
-      maxSockets: deps.maxConcurrentRequests,
-    });
+    const http = UpstreamHttp.forProvider(DIDI_PROVIDER_ID, config.endpoint, deps);
     this.client = new DidiClient(http, config, deps.maxConcurrentRequests);
     // Region order only decides which copy wins a merge, not which images the account sees.
     this.accountScope = fingerprint(config.endpoint, config.token, [...config.regions].sort().join(','));

@@ -1,4 +1,4 @@
-import { CallContext, Capability, Image, ImageProvider, ProviderDeps, SecretRedactor, fingerprint } from '@images/core';
+import { CallContext, Capability, Image, ImageProvider, ProviderDeps, SecretRedactor, distinctById, fingerprint } from '@images/core';
 import { UpstreamHttp } from '@images/http';
 import { HuaweiAkSkAuth, HuaweiAuth, HuaweiTokenAuth } from './auth';
 import { HuaweiClient } from './client';
@@ -27,21 +27,20 @@ export class HuaweiProvider implements ImageProvider {
     const identity = credentials.kind === 'aksk' ? `ak:${credentials.accessKey}` : `token:${credentials.token}`;
     this.accountScope = fingerprint(config.endpoint, identity, config.projectId, config.region);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
-    const http = new UpstreamHttp({ provider: HUAWEI_PROVIDER_ID, baseUrl: config.endpoint, observer: deps.observer, logger: deps.logger, maxSockets: concurrency });
+    const http = UpstreamHttp.forProvider(HUAWEI_PROVIDER_ID, config.endpoint, deps);
     this.client = new HuaweiClient(http, auth, { projectId: config.projectId, concurrency, redactor: new SecretRedactor(huaweiSecrets(config)) });
   }
 
   async listCatalog(ctx: CallContext): Promise<Image[]> {
     const items = await this.client.listAllImages(ctx.signal);
-    // Offset paging over a catalog that changes meanwhile can repeat an item on two pages: ids stay unique.
-    const byId = new Map<string, Image>();
+    const images: Image[] = [];
     let skipped = 0;
     for (const item of items) {
       const image = mapHuaweiImage(item, this.config.region);
       if (image === null) skipped++;
-      else if (!byId.has(image.providerImageId)) byId.set(image.providerImageId, image);
+      else images.push(image);
     }
     if (skipped > 0) this.deps.logger.warn({ provider: this.id, skipped }, 'images without an id were skipped');
-    return [...byId.values()];
+    return distinctById(images);
   }
 }

@@ -15,5 +15,5 @@ export { flattenUcloudParams, signUcloudParams, ucloudSignature } from './auth';
 export type { UcloudParamValue } from './auth';
 export { UcloudClient, UCLOUD_LIST_ACTION, UCLOUD_PAGE_SIZE } from './client';
 export { UCLOUD_RET_CODE_PROBLEMS, readUcloudEnvelope, ucloudBadResponse, ucloudRetCodeError } from './errors';
-export { distinctImages, mapUcloudImage, ucloudOs } from './mapper';
+export { mapUcloudImage, ucloudOs } from './mapper';
 export { UcloudProvider } from './provider';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Image } from '@images/core';
-import { distinctImages, mapUcloudImage, ucloudOs } from './mapper';
+import { mapUcloudImage, ucloudOs } from './mapper';
 
 const docResponse = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'get-uvodn-image-response.json'), 'utf8'));
 const docItem: Record<string, unknown> = docResponse.ImageList[0];
@@ -120,11 +120,3 @@ describe('ucloudOs', () => {
   });
 });
 
-describe('distinctImages', () => {
-  it('keeps the first image of each id', () => {
-    const first = mapUcloudImage({ ImageId: 'a', ImageName: 'first' })!;
-    const second = mapUcloudImage({ ImageId: 'a', ImageName: 'second' })!;
-    const other = mapUcloudImage({ ImageId: 'b' })!;
-    expect(distinctImages([first, other, second])).toEqual([first, other]);
-  });
-});

@@ -69,10 +69,3 @@ function deployRegions(deployInfoList: unknown): string[] {
   const idcIds = deployInfoList.map((deploy) => (isRecord(deploy) ? asString(deploy.IdcId) : null));
   return [...new Set(idcIds.filter((idcId): idcId is string => idcId !== null))];
 }
-
-/** One Image per id, the first kept: a catalog that shifts while it is paged can return an item twice. */
-export function distinctImages(images: readonly Image[]): Image[] {
-  const byId = new Map<string, Image>();
-  for (const image of images) if (!byId.has(image.id)) byId.set(image.id, image);
-  return [...byId.values()];
-}

@@ -1,8 +1,8 @@
-import { CallContext, Capability, Image, ImageProvider, ProviderDeps, fingerprint } from '@images/core';
+import { CallContext, Capability, Image, ImageProvider, ProviderDeps, distinctById, fingerprint } from '@images/core';
 import { UpstreamHttp } from '@images/http';
 import { UcloudClient } from './client';
 import { UCLOUD_PROVIDER_ID, UcloudConfig } from './config';
-import { distinctImages, mapUcloudImage } from './mapper';
+import { mapUcloudImage } from './mapper';
 
 export class UcloudProvider implements ImageProvider {
   readonly id = UCLOUD_PROVIDER_ID;
@@ -12,13 +12,7 @@ export class UcloudProvider implements ImageProvider {
   private readonly client: UcloudClient;
 
   constructor(config: UcloudConfig, private readonly deps: ProviderDeps) {
-    const http = new UpstreamHttp({
-      provider: UCLOUD_PROVIDER_ID,
-      baseUrl: config.endpoint,
-      observer: deps.observer,
-      logger: deps.logger,
-      maxSockets: deps.maxConcurrentRequests,
-    });
+    const http = UpstreamHttp.forProvider(UCLOUD_PROVIDER_ID, config.endpoint, deps);
     this.client = new UcloudClient(http, config, deps.maxConcurrentRequests);
     this.accountScope = fingerprint(config.endpoint, config.publicKey, config.projectId);
   }
@@ -33,6 +27,6 @@ export class UcloudProvider implements ImageProvider {
     // One malformed item should not blank the whole catalog; it is dropped and counted.
     const skipped = items.length - images.length;
     if (skipped > 0) this.deps.logger.warn({ provider: UCLOUD_PROVIDER_ID, skipped }, 'catalog items without ImageId skipped');
-    return distinctImages(images);
+    return distinctById(images);
   }
 }
