@@ -1,2 +1,3 @@
 export * from './fake-upstream';
 export * from './redis';
+export * from './gateway-errors';

@@ -1,11 +1,6 @@
 import { SecretRedactor } from '@images/core';
 import { badResponseError, httpStatusError, problemForHttpStatus, upstreamInfo, vendorCodeError } from './errors';
-import { UpstreamResponse, parseJson } from './upstream-http';
-
-function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return { status, headers, text, json: parseJson(text), latencyMs: 1 };
-}
+import { vendorResponse } from '@images/testing';
 
 describe('problemForHttpStatus', () => {
   it.each([
@@ -18,15 +13,15 @@ describe('problemForHttpStatus', () => {
 
 describe('upstreamInfo', () => {
   it('keeps the status and what the vendor said, leaving out absent or empty members', () => {
-    expect(upstreamInfo(response(400, ''), { code: 'E1', message: 'no', requestId: 'r1' })).toEqual({ status: 400, code: 'E1', message: 'no', requestId: 'r1' });
-    expect(upstreamInfo(response(503, ''))).toEqual({ status: 503 });
-    expect(upstreamInfo(response(503, ''), { code: undefined, message: '', requestId: '' })).toEqual({ status: 503 });
+    expect(upstreamInfo(vendorResponse(400, ''), { code: 'E1', message: 'no', requestId: 'r1' })).toEqual({ status: 400, code: 'E1', message: 'no', requestId: 'r1' });
+    expect(upstreamInfo(vendorResponse(503, ''))).toEqual({ status: 503 });
+    expect(upstreamInfo(vendorResponse(503, ''), { code: undefined, message: '', requestId: '' })).toEqual({ status: 503 });
   });
 });
 
 describe('httpStatusError', () => {
   it('is the problem of the status, with Retry-After and the request id passed in', () => {
-    const error = httpStatusError('acme', response(429, 'slow down', { 'retry-after': '7' }), { requestId: 'r-429' });
+    const error = httpStatusError('acme', vendorResponse(429, 'slow down', { 'retry-after': '7' }), { requestId: 'r-429' });
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.provider).toBe('acme');
     expect(error.detail).toBe('acme answered HTTP 429');
@@ -35,7 +30,7 @@ describe('httpStatusError', () => {
   });
 
   it('appends a detail suffix, and leaves out a request id it was not given', () => {
-    const error = httpStatusError('acme', response(503, '<html>down</html>'), { detailSuffix: 'without its error envelope' });
+    const error = httpStatusError('acme', vendorResponse(503, '<html>down</html>'), { detailSuffix: 'without its error envelope' });
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(error.detail).toBe('acme answered HTTP 503 without its error envelope');
     expect(error.upstream).toEqual({ status: 503 });
@@ -45,12 +40,12 @@ describe('httpStatusError', () => {
 
 describe('badResponseError', () => {
   it('names the operation and why, with the status and request id', () => {
-    const error = badResponseError('acme', response(200, 'garbage'), 'things/list', 'a body that is not JSON', { requestId: 'r1' });
+    const error = badResponseError('acme', vendorResponse(200, 'garbage'), 'things/list', 'a body that is not JSON', { requestId: 'r1' });
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.provider).toBe('acme');
     expect(error.detail).toBe('acme answered things/list with a body that is not JSON');
     expect(error.upstream).toEqual({ status: 200, requestId: 'r1' });
-    expect(badResponseError('acme', response(200, {}), 'things/list', 'no list').upstream).toEqual({ status: 200 });
+    expect(badResponseError('acme', vendorResponse(200, {}), 'things/list', 'no list').upstream).toEqual({ status: 200 });
   });
 });
 
@@ -58,7 +53,7 @@ describe('vendorCodeError', () => {
   const failure = { code: 'E.Denied', message: 'access denied', requestId: 'r1', problem: 'FORBIDDEN', mapped: true } as const;
 
   it('carries the problem, the vendor code, message and request id, and Retry-After', () => {
-    const error = vendorCodeError('acme', response(400, {}, { 'retry-after': '3' }), failure);
+    const error = vendorCodeError('acme', vendorResponse(400, {}, { 'retry-after': '3' }), failure);
     expect(error.code).toBe('FORBIDDEN');
     expect(error.provider).toBe('acme');
     expect(error.detail).toBe('acme answered E.Denied: access denied');
@@ -68,14 +63,14 @@ describe('vendorCodeError', () => {
   });
 
   it('names the code by its label, and leaves out a message the vendor did not send', () => {
-    const error = vendorCodeError('acme', response(200, {}), { code: '4', label: 'errno 4', problem: 'UPSTREAM_ERROR', mapped: false });
+    const error = vendorCodeError('acme', vendorResponse(200, {}), { code: '4', label: 'errno 4', problem: 'UPSTREAM_ERROR', mapped: false });
     expect(error.detail).toBe('acme answered errno 4');
     expect(error.upstream).toEqual({ status: 200, code: '4' });
     expect(error.unmappedVendorCode).toBe(true);
   });
 
   it('scrubs credentials the vendor echoes from the detail and upstream', () => {
-    const error = vendorCodeError('acme', response(401, {}), { ...failure, message: 'bad token tok-SECRET-1' }, new SecretRedactor(['tok-SECRET-1']));
+    const error = vendorCodeError('acme', vendorResponse(401, {}), { ...failure, message: 'bad token tok-SECRET-1' }, new SecretRedactor(['tok-SECRET-1']));
     expect(error.detail).toBe('acme answered E.Denied: bad token [REDACTED]');
     expect(error.upstream?.message).toBe('bad token [REDACTED]');
     expect(JSON.stringify(error.toProblem())).not.toContain('tok-SECRET-1');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError, ImageProvider } from '@images/core';
-import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
+import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, rejectedGatewayError, startFakeUpstream } from '@images/testing';
 import { didiRegistration } from './index';
 
 const TOKEN = 'didi-token-5f0c8e1d2b3a4c5d6e7f8091a2b3c4d5';
@@ -19,12 +19,6 @@ const pagesOf = (catalogs: Record<string, unknown[]>) => (request: FakeRequest):
 };
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const context = (signal: AbortSignal = AbortSignal.timeout(5000)) => ({ signal });
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${String(error)}`);
-  return error;
-}
 
 describe('DiDi client against a loopback upstream', () => {
   let upstream: FakeUpstream | undefined;
@@ -115,7 +109,7 @@ describe('DiDi client against a loopback upstream', () => {
   it('turns an errno envelope into its problem, and tells the observer the vendor code', async () => {
     const { provider, deps } = await didi(() => ({ body: { errno: 4, errmsg: 'authentication failed', requestId: 'req-4', data: null } }));
 
-    const error = await failure(provider.listCatalog(context()));
+    const error = await rejectedGatewayError(provider.listCatalog(context()));
 
     expect(error.code).toBe('UPSTREAM_AUTH_FAILED');
     expect(error.upstream).toEqual({ status: 200, code: '4', message: 'authentication failed', requestId: 'req-4' });
@@ -127,7 +121,7 @@ describe('DiDi client against a loopback upstream', () => {
 
   it('flags an errno outside the table as unmapped', async () => {
     const { provider, deps } = await didi(() => ({ body: { errno: 16000002, errmsg: 'region lookup failed', requestId: 'r', data: null } }));
-    const error = await failure(provider.listCatalog(context()));
+    const error = await rejectedGatewayError(provider.listCatalog(context()));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(deps.events[0]).toMatchObject({ vendorCode: '16000002', unknownVendorCode: true });
   });
@@ -136,31 +130,31 @@ describe('DiDi client against a loopback upstream', () => {
     const bj = catalog(350, 'bj');
     const { provider } = await didi((request) =>
       listBody(request).start === 200 ? { body: { errno: 2, errmsg: 'system error', requestId: 'r', data: null } } : pagesOf({ bj })(request));
-    expect((await failure(provider.listCatalog(context()))).code).toBe('UPSTREAM_ERROR');
+    expect((await rejectedGatewayError(provider.listCatalog(context()))).code).toBe('UPSTREAM_ERROR');
   });
 
   it('answers UPSTREAM_TIMEOUT when the signal aborts a hanging call', async () => {
     const { provider } = await didi(() => ({ hang: true }));
     const started = Date.now();
-    const error = await failure(provider.listCatalog(context(AbortSignal.timeout(150))));
+    const error = await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(150))));
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers UPSTREAM_BAD_RESPONSE for a garbage body or a data without items', async () => {
     const garbage = await didi(() => ({ body: '<html>gateway</html>' }));
-    expect((await failure(garbage.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await rejectedGatewayError(garbage.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
     await upstream?.close();
 
     const shapeless = await didi(() => ok({ count: 3 }));
-    const error = await failure(shapeless.provider.listCatalog(context()));
+    const error = await rejectedGatewayError(shapeless.provider.listCatalog(context()));
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.detail).toBe('didi answered cimg/list with no data.items list');
   });
 
   it('answers UPSTREAM_UNAVAILABLE when the connection is reset', async () => {
     const { provider } = await didi(() => ({ reset: true }));
-    expect((await failure(provider.listCatalog(context()))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await rejectedGatewayError(provider.listCatalog(context()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('never lets the token into a log line or an error, even when the vendor echoes it', async () => {
@@ -175,7 +169,7 @@ describe('DiDi client against a loopback upstream', () => {
     const { provider, deps } = await didi(() => answers.shift()!);
     const errors: GatewayError[] = [];
     await provider.listCatalog(context());
-    for (let i = 0; i < 5; i++) errors.push(await failure(provider.listCatalog(context(AbortSignal.timeout(150)))));
+    for (let i = 0; i < 5; i++) errors.push(await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(150)))));
 
     expect(errors.map((e) => e.code)).toEqual(['UPSTREAM_AUTH_FAILED', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
     expect(errors[0].detail).toBe('didi answered errno 4: token [REDACTED] is invalid');

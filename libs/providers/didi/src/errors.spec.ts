@@ -1,21 +1,6 @@
-import { GatewayError, SecretRedactor } from '@images/core';
-import { UpstreamResponse, parseJson } from '@images/http';
+import { SecretRedactor } from '@images/core';
 import { DIDI_ERRNO_PROBLEMS, readDidiEnvelope } from './errors';
-
-function response(status: number, body: unknown, headers: Record<string, string> = {}): UpstreamResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return { status, headers, text, json: parseJson(text), latencyMs: 1 };
-}
-
-function thrown(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
+import { vendorResponse, thrownGatewayError } from '@images/testing';
 
 const envelope = (errno: unknown, errmsg = 'failed', data: unknown = null) => ({ errno, errmsg, requestId: 'req-1', data });
 
@@ -33,7 +18,7 @@ describe('DiDi errno translation', () => {
   });
 
   it.each(expected)('errno %d → %s, with the vendor code, message and request id', (errno, code) => {
-    const error = thrown(() => readDidiEnvelope(response(200, envelope(errno, 'vendor says no')), 'cimg/list'));
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope(errno, 'vendor says no')), 'cimg/list'));
     expect(error.code).toBe(code);
     expect(error.provider).toBe('didi');
     expect(error.upstream).toEqual({ status: 200, code: String(errno), message: 'vendor says no', requestId: 'req-1' });
@@ -42,46 +27,46 @@ describe('DiDi errno translation', () => {
   });
 
   it('reads an errno sent as a string', () => {
-    expect(thrown(() => readDidiEnvelope(response(200, envelope('4')), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope('4')), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
   });
 
   it('makes an errno outside the table UPSTREAM_ERROR, flagged unmapped, its code kept', () => {
-    const error = thrown(() => readDidiEnvelope(response(200, envelope(41026, 'image query failed')), 'cimg/list'));
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope(41026, 'image query failed')), 'cimg/list'));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(error.unmappedVendorCode).toBe(true);
     expect(error.upstream?.code).toBe('41026');
   });
 
   it('reads an envelope before the HTTP status, and Retry-After when sent', () => {
-    const error = thrown(() => readDidiEnvelope(response(500, envelope(2), { 'retry-after': '30' }), 'cimg/list'));
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(500, envelope(2), { 'retry-after': '30' }), 'cimg/list'));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(error.upstream?.code).toBe('2');
     expect(error.retryAfterSeconds).toBe(30);
   });
 
   it('falls back to the HTTP status when a non-2xx answer has no envelope', () => {
-    const unavailable = thrown(() => readDidiEnvelope(response(503, '<html>busy</html>', { 'retry-after': '7' }), 'cimg/list'));
+    const unavailable = thrownGatewayError(() => readDidiEnvelope(vendorResponse(503, '<html>busy</html>', { 'retry-after': '7' }), 'cimg/list'));
     expect(unavailable.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(unavailable.retryAfterSeconds).toBe(7);
     expect(unavailable.upstream).toEqual({ status: 503 });
-    expect(thrown(() => readDidiEnvelope(response(429, ''), 'cimg/list')).code).toBe('RATE_LIMITED');
-    expect(thrown(() => readDidiEnvelope(response(401, { message: 'no' }), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(429, ''), 'cimg/list')).code).toBe('RATE_LIMITED');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(401, { message: 'no' }), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
   });
 
   it('calls a body that is not JSON, or JSON without the envelope, a bad response', () => {
-    expect(thrown(() => readDidiEnvelope(response(200, 'not json'), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect(thrown(() => readDidiEnvelope(response(200, ''), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect(thrown(() => readDidiEnvelope(response(200, { data: [] }), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect(thrown(() => readDidiEnvelope(response(200, [1, 2]), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, 'not json'), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, ''), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, { data: [] }), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, [1, 2]), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
   it('returns data on errno 0', () => {
-    expect(readDidiEnvelope(response(200, envelope(0, 'ok', { count: 0, items: [] })), 'cimg/list')).toEqual({ count: 0, items: [] });
+    expect(readDidiEnvelope(vendorResponse(200, envelope(0, 'ok', { count: 0, items: [] })), 'cimg/list')).toEqual({ count: 0, items: [] });
   });
 
   it('scrubs credentials the vendor echoes', () => {
     const token = 'b557cb1ac87055909e82f19c119f88c8';
-    const error = thrown(() => readDidiEnvelope(response(200, envelope(4, `token ${token} expired`)), 'cimg/list', new SecretRedactor([token])));
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope(4, `token ${token} expired`)), 'cimg/list', new SecretRedactor([token])));
     expect(error.detail).toBe('didi answered errno 4: token [REDACTED] expired');
     expect(JSON.stringify(error.toProblem())).not.toContain(token);
   });

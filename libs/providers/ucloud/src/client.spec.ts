@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError, ImageProvider } from '@images/core';
-import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
+import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, rejectedGatewayError, startFakeUpstream } from '@images/testing';
 import { ucloudRegistration } from './index';
 
 const PUBLIC_KEY = 'ucloud-tester@example.com1296235120854146120';
@@ -28,12 +28,6 @@ function signatureIsValid(form: URLSearchParams, privateKey: string): boolean {
 }
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const context = (signal: AbortSignal = AbortSignal.timeout(5000)) => ({ signal });
-
-async function failure(promise: Promise<unknown>): Promise<GatewayError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  if (!(error instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${String(error)}`);
-  return error;
-}
 
 describe('UCloud client against a loopback upstream', () => {
   let upstream: FakeUpstream | undefined;
@@ -127,7 +121,7 @@ describe('UCloud client against a loopback upstream', () => {
   it('turns a RetCode into its problem, with the request id header, and tells the observer', async () => {
     const { provider, deps } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 171, Message: 'Signature VerifyAC Error' }));
 
-    const error = await failure(provider.listCatalog(context()));
+    const error = await rejectedGatewayError(provider.listCatalog(context()));
 
     expect(error.code).toBe('UPSTREAM_AUTH_FAILED');
     expect(error.detail).toBe('ucloud answered RetCode 171: Signature VerifyAC Error');
@@ -141,7 +135,7 @@ describe('UCloud client against a loopback upstream', () => {
     const items = catalog(250);
     const { provider } = await ucloud((request) =>
       formOf(request).get('Offset') === '200' ? answer({ RetCode: 153, Message: 'too frequently' }, { 'Retry-After': '5' }) : pagesOf(items)(request));
-    const error = await failure(provider.listCatalog(context()));
+    const error = await rejectedGatewayError(provider.listCatalog(context()));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.retryAfterSeconds).toBe(5);
   });
@@ -149,29 +143,29 @@ describe('UCloud client against a loopback upstream', () => {
   it('answers UPSTREAM_TIMEOUT when the signal aborts a hanging call', async () => {
     const { provider } = await ucloud(() => ({ hang: true }));
     const started = Date.now();
-    const error = await failure(provider.listCatalog(context(AbortSignal.timeout(150))));
+    const error = await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(150))));
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers UPSTREAM_BAD_RESPONSE for a garbage body or an ImageList that is not a list', async () => {
     const garbage = await ucloud(() => ({ body: 'Internal Server Error' }));
-    expect((await failure(garbage.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await rejectedGatewayError(garbage.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
     await upstream?.close();
 
     const shapeless = await ucloud(() => answer({ RetCode: 0, TotalCount: 1, ImageList: { ImageId: 'x' } }));
-    const error = await failure(shapeless.provider.listCatalog(context()));
+    const error = await rejectedGatewayError(shapeless.provider.listCatalog(context()));
     expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(error.upstream?.requestId).toBe(REQUEST_UUID);
     await upstream?.close();
 
     const missing = await ucloud(() => answer({ RetCode: 0, TotalCount: 3 }));
-    expect((await failure(missing.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await rejectedGatewayError(missing.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
   it('answers UPSTREAM_UNAVAILABLE when the connection is reset', async () => {
     const { provider } = await ucloud(() => ({ reset: true }));
-    expect((await failure(provider.listCatalog(context()))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await rejectedGatewayError(provider.listCatalog(context()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('never lets a key into a log line or an error, even when the vendor echoes them', async () => {
@@ -187,7 +181,7 @@ describe('UCloud client against a loopback upstream', () => {
     const { provider, deps } = await ucloud(() => answers.shift()!);
     const errors: GatewayError[] = [];
     await provider.listCatalog(context());
-    for (let i = 0; i < 6; i++) errors.push(await failure(provider.listCatalog(context(AbortSignal.timeout(150)))));
+    for (let i = 0; i < 6; i++) errors.push(await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(150)))));
 
     expect(errors.map((e) => e.code)).toEqual(['UPSTREAM_AUTH_FAILED', 'UPSTREAM_AUTH_FAILED', 'FORBIDDEN', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
     expect(errors[0].detail).toBe('ucloud answered RetCode 172: user [REDACTED] not exist');

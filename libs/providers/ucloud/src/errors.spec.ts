@@ -1,23 +1,10 @@
-import { GatewayError, SecretRedactor } from '@images/core';
-import { UpstreamResponse, parseJson } from '@images/http';
+import { SecretRedactor } from '@images/core';
+import { UpstreamResponse } from '@images/http';
 import { UCLOUD_RET_CODE_PROBLEMS, readUcloudEnvelope } from './errors';
+import { vendorResponse, thrownGatewayError } from '@images/testing';
 
 const REQUEST_ID = { 'x-ucloud-request-uuid': '6f1e2d3c-0000-4000-8000-000000000001' };
-
-function response(status: number, body: unknown, headers: Record<string, string> = REQUEST_ID): UpstreamResponse {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  return { status, headers, text, json: parseJson(text), latencyMs: 1 };
-}
-
-function thrown(fn: () => unknown): GatewayError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
-}
+const response = (status: number, body: unknown, headers: Record<string, string> = REQUEST_ID) => vendorResponse(status, body, headers);
 
 const read = (r: UpstreamResponse, redactor?: SecretRedactor) => readUcloudEnvelope(r, 'GetUvodnImage', redactor);
 
@@ -36,7 +23,7 @@ describe('UCloud RetCode translation', () => {
   });
 
   it.each(expected)('RetCode %d → %s, with the vendor code, message and request id header', (retCode, code) => {
-    const error = thrown(() => read(response(200, { RetCode: retCode, Action: 'GetUvodnImageResponse', Message: 'vendor says no' })));
+    const error = thrownGatewayError(() => read(response(200, { RetCode: retCode, Action: 'GetUvodnImageResponse', Message: 'vendor says no' })));
     expect(error.code).toBe(code);
     expect(error.provider).toBe('ucloud');
     expect(error.upstream).toEqual({ status: 200, code: String(retCode), message: 'vendor says no', requestId: REQUEST_ID['x-ucloud-request-uuid'] });
@@ -44,41 +31,41 @@ describe('UCloud RetCode translation', () => {
   });
 
   it('writes the detail of the contract example', () => {
-    const error = thrown(() => read(response(200, { RetCode: 171, Message: 'Signature VerifyAC Error' })));
+    const error = thrownGatewayError(() => read(response(200, { RetCode: 171, Message: 'Signature VerifyAC Error' })));
     expect(error.detail).toBe('ucloud answered RetCode 171: Signature VerifyAC Error');
     expect(error.toProblem()).toMatchObject({ status: 502, code: 'UPSTREAM_AUTH_FAILED', provider: 'ucloud', upstream: { status: 200, code: '171' } });
   });
 
   it('reads a RetCode sent as a string', () => {
-    expect(thrown(() => read(response(200, { RetCode: '153', Message: 'throttled' }))).code).toBe('RATE_LIMITED');
+    expect(thrownGatewayError(() => read(response(200, { RetCode: '153', Message: 'throttled' }))).code).toBe('RATE_LIMITED');
   });
 
   it('makes a RetCode outside the table UPSTREAM_ERROR, flagged unmapped, its code kept', () => {
-    const error = thrown(() => read(response(200, { RetCode: 8039, Message: 'something new' })));
+    const error = thrownGatewayError(() => read(response(200, { RetCode: 8039, Message: 'something new' })));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(error.unmappedVendorCode).toBe(true);
     expect(error.upstream?.code).toBe('8039');
   });
 
   it('carries Retry-After when sent', () => {
-    const error = thrown(() => read(response(200, { RetCode: 153 }, { 'retry-after': '12' })));
+    const error = thrownGatewayError(() => read(response(200, { RetCode: 153 }, { 'retry-after': '12' })));
     expect(error.retryAfterSeconds).toBe(12);
     expect(error.detail).toBe('ucloud answered RetCode 153');
   });
 
   it('falls back to the HTTP status when a non-2xx answer has no envelope', () => {
-    const throttled = thrown(() => read(response(429, 'slow down', { 'retry-after': '3' })));
+    const throttled = thrownGatewayError(() => read(response(429, 'slow down', { 'retry-after': '3' })));
     expect(throttled.code).toBe('RATE_LIMITED');
     expect(throttled.retryAfterSeconds).toBe(3);
     expect(throttled.upstream).toEqual({ status: 429 });
-    expect(thrown(() => read(response(502, ''))).code).toBe('UPSTREAM_UNAVAILABLE');
-    expect(thrown(() => read(response(500, { error: 'x' }))).code).toBe('UPSTREAM_ERROR');
+    expect(thrownGatewayError(() => read(response(502, ''))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect(thrownGatewayError(() => read(response(500, { error: 'x' }))).code).toBe('UPSTREAM_ERROR');
   });
 
   it('calls a body that is not JSON, or JSON without a RetCode, a bad response', () => {
-    expect(thrown(() => read(response(200, '<xml/>'))).code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect(thrown(() => read(response(200, { ImageList: [] }))).code).toBe('UPSTREAM_BAD_RESPONSE');
-    expect(thrown(() => read(response(200, { RetCode: 'zero' }))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => read(response(200, '<xml/>'))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => read(response(200, { ImageList: [] }))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(thrownGatewayError(() => read(response(200, { RetCode: 'zero' }))).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
   it('returns the body on RetCode 0', () => {
@@ -87,7 +74,7 @@ describe('UCloud RetCode translation', () => {
 
   it('scrubs credentials the vendor echoes', () => {
     const publicKey = 'someone@example.com1296235120854146120';
-    const error = thrown(() => read(response(200, { RetCode: 172, Message: `user ${publicKey} not exist` }), new SecretRedactor([publicKey])));
+    const error = thrownGatewayError(() => read(response(200, { RetCode: 172, Message: `user ${publicKey} not exist` }), new SecretRedactor([publicKey])));
     expect(error.detail).toBe('ucloud answered RetCode 172: user [REDACTED] not exist');
     expect(error.upstream?.message).toBe('user [REDACTED] not exist');
   });
