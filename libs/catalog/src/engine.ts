@@ -105,12 +105,6 @@ export class CatalogEngine {
     return Promise.all(providerIds.map((id) => this.slice(id, options.bypassCache)));
   }
 
-  /** Drops a provider's cached catalog (after a write), in every tier. */
-  async invalidate(providerId: string): Promise<void> {
-    const runtime = this.runtimes.get(providerId);
-    if (runtime) await this.store.delete(this.cacheKey(runtime.provider));
-  }
-
   cacheKey(provider: ImageProvider): string {
     return `${this.options.keyPrefix}catalog:v1:${provider.id}:${provider.accountScope}`;
   }
