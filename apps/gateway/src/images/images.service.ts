@@ -50,7 +50,7 @@ export class ImagesService {
     this.page([], filters, sort, limit, query.cursor);
 
     const slices = await this.engine.slices(providerIds, { bypassCache: options.bypassCache || query.refresh === 'true' });
-    const sources = slices.map((slice) => this.redactor.value(toSourceReport(slice, filters)));
+    const sources = slices.map((slice) => toSourceReport(slice, filters, this.redactor));
     if (slices.every((slice) => slice.status === 'error')) {
       if (slices.length === 1) throw slices[0].error!;
       throw new GatewayError('ALL_PROVIDERS_FAILED', {
@@ -103,7 +103,7 @@ export class ImagesService {
   }
 }
 
-function toSourceReport(slice: CatalogSlice, filters: ImageFilters): SourceReport {
+function toSourceReport(slice: CatalogSlice, filters: ImageFilters, redactor: SecretRedactor): SourceReport {
   let count = 0;
   for (const image of slice.images) if (matchesFilters(image, filters)) count++;
   return {
@@ -113,6 +113,7 @@ function toSourceReport(slice: CatalogSlice, filters: ImageFilters): SourceRepor
     ...(slice.ageSeconds !== undefined ? { ageSeconds: slice.ageSeconds } : {}),
     count,
     latencyMs: slice.latencyMs,
-    ...(slice.error ? { error: slice.error.toProblem() } : {}),
+    // Only a vendor's words can carry a credential back; the rest is ours.
+    ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
 }
