@@ -99,8 +99,19 @@ describe('queryImages', () => {
     expect(result.nextCursor).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
+  it('counts the matches of each provider', () => {
+    const filters = { osType: 'linux' as const };
+    const result = queryImages(catalog, { filters, sort: DEFAULT_SORT, limit: 5 });
+    const expected = referenceQuery(catalog, filters, DEFAULT_SORT);
+    for (const provider of PROVIDERS) {
+      const matching = expected.filter((image) => image.provider === provider).length;
+      expect(result.totalByProvider[provider] ?? 0).toBe(matching);
+    }
+    expect(Object.values(result.totalByProvider).reduce((a, b) => a + b, 0)).toBe(result.total);
+  });
+
   it('answers an empty catalog with an empty last page', () => {
-    expect(queryImages([], { filters: {}, sort: 'name', limit: 5 })).toEqual({ items: [], total: 0, nextCursor: null });
+    expect(queryImages([], { filters: {}, sort: 'name', limit: 5 })).toEqual({ items: [], total: 0, totalByProvider: {}, nextCursor: null });
   });
 
   it('has no next cursor when the last page is exactly full', () => {

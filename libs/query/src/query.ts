@@ -16,6 +16,8 @@ export interface PageResult {
   items: Image[];
   /** Images matching the filters across all pages. */
   total: number;
+  /** The same count per provider (providers with no match are absent). */
+  totalByProvider: Record<string, number>;
   nextCursor: string | null;
 }
 
@@ -33,10 +35,12 @@ export function queryImages(images: readonly Image[], request: PageRequest): Pag
   const matches = compileFilters(filters);
 
   let total = 0;
+  const totalByProvider: Record<string, number> = {};
   const remaining: SortedImage[] = [];
   for (const image of images) {
     if (!matches(image)) continue;
     total++;
+    totalByProvider[image.provider] = (totalByProvider[image.provider] ?? 0) + 1;
     const keyed = toSortedImage(spec, image);
     if (after === null || spec.compare(after, keyed) < 0) remaining.push(keyed);
   }
@@ -47,6 +51,7 @@ export function queryImages(images: readonly Image[], request: PageRequest): Pag
   return {
     items: page.map((entry) => entry.image),
     total,
+    totalByProvider,
     nextCursor: hasMore ? encodeCursor(hash, page[page.length - 1]) : null,
   };
 }

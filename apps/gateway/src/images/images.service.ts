@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { GatewayError, Image, SecretRedactor, parseImageId } from '@images/core';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
-import { DEFAULT_SORT, ImageFilters, InvalidCursorError, matchesFilters, queryImages } from '@images/query';
+import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
 import { CATALOG_ENGINE, SECRET_REDACTOR } from '../tokens';
 import { ListImagesQuery } from './dto/list-images.query';
 
@@ -50,8 +50,8 @@ export class ImagesService {
     this.page([], filters, sort, limit, query.cursor);
 
     const slices = await this.engine.slices(providerIds, { bypassCache: options.bypassCache || query.refresh === 'true' });
-    const sources = slices.map((slice) => toSourceReport(slice, filters, this.redactor));
     if (slices.every((slice) => slice.status === 'error')) {
+      const sources = slices.map((slice) => toSourceReport(slice, 0, this.redactor));
       if (slices.length === 1) throw slices[0].error!;
       throw new GatewayError('ALL_PROVIDERS_FAILED', {
         detail: `every selected provider failed: ${slices.map((s) => `${s.provider} ${s.error?.code}`).join(', ')}`,
@@ -64,7 +64,7 @@ export class ImagesService {
     return {
       items: page.items,
       page: { limit, total: page.total, nextCursor: page.nextCursor },
-      sources,
+      sources: slices.map((slice) => toSourceReport(slice, page.totalByProvider[slice.provider] ?? 0, this.redactor)),
       complete: slices.every((slice) => slice.status === 'ok'),
     };
   }
@@ -103,9 +103,7 @@ export class ImagesService {
   }
 }
 
-function toSourceReport(slice: CatalogSlice, filters: ImageFilters, redactor: SecretRedactor): SourceReport {
-  let count = 0;
-  for (const image of slice.images) if (matchesFilters(image, filters)) count++;
+function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretRedactor): SourceReport {
   return {
     provider: slice.provider,
     status: slice.status,
