@@ -5,3 +5,4 @@ export * from './provider';
 export * from './config';
 export * from './normalize';
 export * from './redact';
+export * from './operations';

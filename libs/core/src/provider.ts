@@ -1,4 +1,5 @@
 import { Image } from './image';
+import type { ImageOperations } from './operations';
 
 /** What a provider can do; the gateway answers 501 for the rest and lists these in GET /providers. */
 export const CAPABILITIES = [
@@ -23,8 +24,8 @@ export interface CallContext {
   requestId?: string;
 }
 
-/** One cloud's image catalog behind the gateway. One implementation per vendor folder. */
-export interface ImageProvider {
+/** One cloud's image catalog behind the gateway. One implementation per vendor folder. Writes are the optional `ImageOperations`. */
+export interface ImageProvider extends ImageOperations {
   readonly id: string;
   readonly displayName: string;
   readonly capabilities: readonly Capability[];
