@@ -38,6 +38,8 @@ export interface SimOptions {
   huaweiRegion?: string;
   /** Default false. */
   logger?: boolean;
+  /** How long vendor work stays in each intermediate state (queued, saving; a job's progress steps). Default 1000. */
+  stepMs?: number;
 }
 
 export interface RunningSim {
@@ -68,6 +70,7 @@ export async function startVendorSim(options: SimOptions = {}): Promise<RunningS
     faults: new FaultBoard(),
     latency: { ms: options.latencyMs ?? 0 },
     lifetime: lifetime.signal,
+    stepMs: options.stepMs ?? 1000,
   };
   const simulators: Record<VendorName, VendorSimulator> = {
     didi: createDidiSimulator(context),

@@ -105,6 +105,19 @@ export class CatalogEngine {
     return Promise.all(providerIds.map((id) => this.slice(id, options.bypassCache)));
   }
 
+  /**
+   * After a successful write: the provider's cached catalog is dropped here, in Redis and in every replica's
+   * memory, so the next list asks the vendor again (read-your-writes).
+   */
+  async invalidate(providerId: string): Promise<void> {
+    const runtime = this.runtimes.get(providerId);
+    if (!runtime) return;
+    const key = this.cacheKey(runtime.provider);
+    // A fetch already in flight may have read the vendor before the write: it must not answer later callers.
+    this.inFlight.delete(key);
+    await this.store.delete(key);
+  }
+
   cacheKey(provider: ImageProvider): string {
     return `${this.options.keyPrefix}catalog:v1:${provider.id}:${provider.accountScope}`;
   }

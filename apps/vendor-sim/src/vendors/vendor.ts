@@ -14,6 +14,8 @@ export interface SimContext {
   latency: { ms: number };
   /** Aborted when the simulator closes, so waits end at once. */
   lifetime: AbortSignal;
+  /** How long vendor work (a created image, a DiDi job) stays in each intermediate state. */
+  stepMs: number;
 }
 
 export interface CatalogView {
