@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
-import { ProviderDeps, ProviderLogger, UpstreamCallEvent } from '@images/core';
+import { ProviderDeps, ProviderLogger, UpstreamCallEvent, UpstreamRetryEvent } from '@images/core';
 
 export interface FakeRequest {
   method: string;
@@ -58,10 +58,11 @@ export async function startFakeUpstream(handler: (request: FakeRequest) => FakeA
 }
 
 /** Provider deps that record upstream events and log lines, for assertions. */
-export function recordingDeps(maxConcurrentRequests = 8): ProviderDeps & { events: UpstreamCallEvent[]; logLines: string[] } {
+export function recordingDeps(maxConcurrentRequests = 8): ProviderDeps & { events: UpstreamCallEvent[]; retries: UpstreamRetryEvent[]; logLines: string[] } {
   const events: UpstreamCallEvent[] = [];
+  const retries: UpstreamRetryEvent[] = [];
   const logLines: string[] = [];
   const log = (level: string) => (obj: Record<string, unknown>, msg: string) => { logLines.push(JSON.stringify({ level, msg, ...obj })); };
   const logger: ProviderLogger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
-  return { observer: { onUpstreamCall: (e) => events.push(e) }, logger, maxConcurrentRequests, events, logLines };
+  return { observer: { onUpstreamCall: (e) => events.push(e), onUpstreamRetry: (e) => retries.push(e) }, logger, maxConcurrentRequests, events, retries, logLines };
 }

@@ -198,7 +198,7 @@ export class CatalogEngine {
   private async withDeadline(provider: ImageProvider, deadline: number): Promise<Image[]> {
     const controller = new AbortController();
     try {
-      return await withinBudget(provider.listCatalog({ signal: controller.signal }), deadline, () => {
+      return await withinBudget(provider.listCatalog({ signal: controller.signal, deadline }), deadline, () => {
         const timeout = new GatewayError('UPSTREAM_TIMEOUT', { provider: provider.id, detail: `${provider.id} did not answer within ${this.options.providerTimeoutMs} ms` });
         controller.abort(timeout);
         throw timeout;

@@ -21,6 +21,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 export interface CallContext {
   /** Aborts every socket of this call when the slice's budget is spent or the caller is gone. */
   signal: AbortSignal;
+  /** The performance.now() time the budget ends, when there is one: retries must fit before it. */
+  deadline?: number;
   requestId?: string;
 }
 
@@ -55,11 +57,24 @@ export interface UpstreamCallEvent {
   unknownVendorCode?: boolean;
   /** The caller abandoned the call (e.g. another page of the catalog failed first): neither success nor a vendor error. */
   cancelled?: boolean;
+  /** 1 for the first attempt of a logical call, 2 for its first retry, … */
+  attempt?: number;
   latencyMs: number;
+}
+
+/** A failed attempt of an idempotent read about to be tried again. */
+export interface UpstreamRetryEvent {
+  provider: string;
+  operation: string;
+  /** The attempt that failed (1 = the first). */
+  attempt: number;
+  problemCode: string;
+  delayMs: number;
 }
 
 export interface UpstreamObserver {
   onUpstreamCall(event: UpstreamCallEvent): void;
+  onUpstreamRetry?(event: UpstreamRetryEvent): void;
 }
 
 export interface ProviderLogger {

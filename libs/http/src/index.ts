@@ -1,3 +1,4 @@
 export * from './upstream-http';
 export * from './errors';
 export * from './paging';
+export * from './retry';

@@ -2,6 +2,7 @@ import axios, { AxiosError, AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { GatewayError, ProviderDeps, ProviderLogger, UpstreamObserver } from '@images/core';
+import { DEFAULT_RETRY_POLICY, RetryPolicy, RetrySchedule, pause } from './retry';
 
 export interface UpstreamHttpOptions {
   provider: string;
@@ -13,6 +14,8 @@ export interface UpstreamHttpOptions {
   maxSockets: number;
   /** A body larger than this is a bad response, so a garbage-spewing vendor cannot exhaust memory. */
   maxResponseBytes?: number;
+  /** How idempotent reads are retried; default DEFAULT_RETRY_POLICY. */
+  retryPolicy?: RetryPolicy;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;
@@ -29,6 +32,13 @@ export interface UpstreamRequest {
   /** Serialised already: signers hash the exact bytes sent. */
   body?: string;
   signal: AbortSignal;
+  /**
+   * Whether a retryable failure (throttling, 5xx, reset) is tried again. Default: GET only.
+   * A read sent as POST opts in; a write never does (the vendor may have acted on the first attempt).
+   */
+  retry?: boolean;
+  /** The performance.now() time the caller's budget ends (CallContext.deadline): retries must fit before it. */
+  deadline?: number;
 }
 
 /** One request exactly as it goes on the wire: what an auth strategy may read (and sign). */
@@ -109,7 +119,26 @@ export class UpstreamHttp {
       .join('&');
   }
 
+  /** One logical call: retried on retryable failures when the request is a read, inside its budget. */
   async call<T>(request: UpstreamRequest, interpret: Interpret<T>): Promise<T> {
+    if (!(request.retry ?? request.method === 'GET')) return this.attempt(request, interpret, 1);
+    const schedule = new RetrySchedule(this.options.retryPolicy ?? DEFAULT_RETRY_POLICY);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.attempt(request, interpret, attempt);
+      } catch (error) {
+        const delayMs = error instanceof GatewayError && !request.signal.aborted ? schedule.nextDelayMs(attempt, error, request.deadline) : null;
+        if (delayMs === null) throw error;
+        const failure = error as GatewayError;
+        this.options.observer.onUpstreamRetry?.({ provider: this.options.provider, operation: request.operation, attempt, problemCode: failure.code, delayMs });
+        this.options.logger.info({ provider: this.options.provider, operation: request.operation, attempt, code: failure.code, delayMs }, 'retrying upstream read');
+        // Aborted while waiting: the budget or the caller is gone, and the last failure is the honest answer.
+        if (!(await pause(delayMs, request.signal))) throw error;
+      }
+    }
+  }
+
+  private async attempt<T>(request: UpstreamRequest, interpret: Interpret<T>, attempt: number): Promise<T> {
     const started = performance.now();
     let response: UpstreamResponse;
     try {
@@ -117,23 +146,23 @@ export class UpstreamHttp {
     } catch (error) {
       if (isCancellation(request.signal)) {
         // The caller gave up on this call (another page failed): not the vendor's fault, not worth a warning.
-        this.record(request, 0, started, undefined, true);
+        this.record(request, 0, started, attempt, undefined, true);
         throw new GatewayError('UPSTREAM_ERROR', { provider: this.options.provider, detail: `${request.operation} was cancelled`, cause: error });
       }
       const transport = error instanceof GatewayError ? error : this.transportError(error, request);
-      this.record(request, 0, started, transport);
+      this.record(request, 0, started, attempt, transport);
       throw transport;
     }
     try {
       const value = interpret(response);
-      this.record(request, response.status, started);
+      this.record(request, response.status, started, attempt);
       return value;
     } catch (error) {
       // A translator's own GatewayError, or a reader that tripped over an answer it cannot make sense of.
       const failure = error instanceof GatewayError
         ? error
         : new GatewayError('UPSTREAM_BAD_RESPONSE', { provider: this.options.provider, upstream: { status: response.status }, detail: `${this.options.provider} answered ${request.operation} with something the gateway could not read`, cause: error });
-      this.record(request, response.status, started, failure);
+      this.record(request, response.status, started, attempt, failure);
       throw failure;
     }
   }
@@ -175,7 +204,7 @@ export class UpstreamHttp {
     });
   }
 
-  private record(request: UpstreamRequest, httpStatus: number, started: number, error?: GatewayError, cancelled = false): void {
+  private record(request: UpstreamRequest, httpStatus: number, started: number, attempt: number, error?: GatewayError, cancelled = false): void {
     const latencyMs = Math.round(performance.now() - started);
     this.options.observer.onUpstreamCall({
       provider: this.options.provider,
@@ -184,6 +213,7 @@ export class UpstreamHttp {
       httpStatus,
       problemCode: error?.code,
       cancelled,
+      attempt,
       vendorCode: error?.upstream?.code,
       unknownVendorCode: error?.unmappedVendorCode,
       latencyMs,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { GatewayError, UpstreamCallEvent, UpstreamObserver } from '@images/core';
+import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent } from '@images/core';
 import { CatalogSlice, CircuitStateName, EngineObserver } from '@images/catalog';
 
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -15,6 +15,7 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
   private readonly upstreamRequests = new Counter({ name: 'gateway_upstream_requests_total', help: 'Calls to vendor APIs, by outcome (ok or the problem code)', labelNames: ['provider', 'operation', 'outcome'], registers: [this.registry] });
   private readonly upstreamDuration = new Histogram({ name: 'gateway_upstream_request_duration_seconds', help: 'Latency of one vendor call', labelNames: ['provider', 'operation'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
   private readonly upstreamErrors = new Counter({ name: 'gateway_upstream_errors_total', help: 'Failed vendor calls by problem code and vendor code', labelNames: ['provider', 'code', 'vendor_code'], registers: [this.registry] });
+  private readonly upstreamRetries = new Counter({ name: 'gateway_upstream_retries_total', help: 'Vendor reads tried again, by the problem that caused the retry', labelNames: ['provider', 'operation', 'code'], registers: [this.registry] });
   private readonly unmappedVendorCodes = new Counter({ name: 'gateway_upstream_unmapped_vendor_codes_total', help: 'Vendor error codes missing from the translation tables', labelNames: ['provider', 'vendor_code'], registers: [this.registry] });
   private readonly cacheOutcomes = new Counter({ name: 'gateway_cache_requests_total', help: 'Catalog cache outcomes per provider slice (hit, miss, stale, bypass)', labelNames: ['provider', 'outcome'], registers: [this.registry] });
   private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry] });
@@ -38,6 +39,10 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
       this.upstreamErrors.inc({ provider: event.provider, code: event.problemCode, vendor_code: boundLabel(event.vendorCode) });
       if (event.unknownVendorCode) this.unmappedVendorCodes.inc({ provider: event.provider, vendor_code: boundLabel(event.vendorCode) });
     }
+  }
+
+  onUpstreamRetry(event: UpstreamRetryEvent): void {
+    this.upstreamRetries.inc({ provider: event.provider, operation: event.operation, code: event.problemCode });
   }
 
   onSlice(slice: CatalogSlice): void {
