@@ -17,6 +17,8 @@ export interface CatalogStore {
   /** Keeps the entry for `retainMs` (fresh time plus the stale window). Never throws. */
   set(key: string, entry: CachedCatalog, retainMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** Drops this process's copy only (another replica already changed the shared one). */
+  evictLocal(key: string): void;
 }
 
 /** The in-process store: the whole cache when no Redis is configured, the first tier in front of Redis otherwise. */
@@ -48,6 +50,10 @@ export class MemoryCatalogStore implements CatalogStore {
   }
 
   async delete(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  evictLocal(key: string): void {
     this.entries.delete(key);
   }
 }
@@ -91,6 +97,8 @@ export class RedisCatalogStore implements CatalogStore {
       this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog delete failed');
     }
   }
+
+  evictLocal(): void {}
 }
 
 /**
@@ -125,6 +133,10 @@ export class TieredCatalogStore implements CatalogStore {
 
   async delete(key: string): Promise<void> {
     await Promise.all([this.memory.delete(key), this.redis.delete(key)]);
+  }
+
+  evictLocal(key: string): void {
+    this.memory.evictLocal(key);
   }
 }
 

@@ -1,6 +1,7 @@
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
 import { GatewayError, Image, ImageProvider, ProviderLogger, isGatewayError } from '@images/core';
 import { CachedCatalog, CatalogStore, errorMessage } from './catalog-store';
+import { CatalogCoordination, LocalCoordination } from './coordination';
 
 export interface EngineOptions {
   cacheTtlSeconds: number;
@@ -13,7 +14,13 @@ export interface EngineOptions {
   circuitHalfOpenAfterMs: number;
   /** Namespace of every cache key (e.g. per deployment or test run). */
   keyPrefix: string;
+  /** A fresh catalog read after this share of its TTL is refreshed in the background (default 0.8). */
+  refreshAheadRatio?: number;
+  /** How long a fetch lease lasts unrenewed: a replica that dies mid-fetch blocks the others this long at most (default 2000). */
+  leaseMs?: number;
 }
+
+const WAIT_POLL_MS = 40;
 
 export type SliceStatus = 'ok' | 'stale' | 'error';
 export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'bypass';
@@ -62,6 +69,9 @@ interface ProviderRuntime {
 export class CatalogEngine {
   private readonly runtimes = new Map<string, ProviderRuntime>();
   private readonly inFlight = new Map<string, Promise<CachedCatalog>>();
+  /** Bumped by every invalidation of a key: a fetch that started before it must not be stored. */
+  private readonly generations = new Map<string, number>();
+  private readonly refreshing = new Set<string>();
 
   constructor(
     providers: readonly ImageProvider[],
@@ -69,7 +79,13 @@ export class CatalogEngine {
     private readonly options: EngineOptions,
     private readonly observer: EngineObserver,
     private readonly logger: ProviderLogger,
+    private readonly coordination: CatalogCoordination = new LocalCoordination(),
   ) {
+    coordination.onInvalidation((key) => {
+      this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+      this.inFlight.delete(key);
+      this.store.evictLocal(key);
+    });
     for (const provider of providers) {
       const breaker = circuitBreaker(
         // Only upstream trouble trips a circuit; a vendor's "not found" or "invalid parameter" is an answer.
@@ -113,8 +129,8 @@ export class CatalogEngine {
     const runtime = this.runtimes.get(providerId);
     if (!runtime) return;
     const key = this.cacheKey(runtime.provider);
-    // A fetch already in flight may have read the vendor before the write: it must not answer later callers.
-    this.inFlight.delete(key);
+    // Every replica drops its in-process copy and any fetch that may have read the vendor before the write.
+    await this.coordination.publishInvalidation(key);
     await this.store.delete(key);
   }
 
@@ -136,12 +152,15 @@ export class CatalogEngine {
     if (!bypassCache) {
       const cached = await cachedRead;
       if (cached && this.isFresh(cached)) {
+        if (this.isDueForRefresh(cached)) this.refreshAhead(runtime, key);
         return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.ageSeconds(cached), images: cached.images, latencyMs: latency() });
       }
     }
 
     try {
-      const fresh = await withinBudget(this.fetchCoalesced(runtime, key, deadline), deadline, () => {
+      // A refresh asked for by the caller must not be answered by a fetch older than the request.
+      const notBefore = bypassCache ? Date.now() : Date.now() - this.options.cacheTtlSeconds * 1000;
+      const fresh = await withinBudget(this.fetchCoalesced(runtime, key, deadline, notBefore), deadline, () => {
         throw new GatewayError('UPSTREAM_TIMEOUT', { provider: providerId, detail: `${providerId} did not answer within ${this.options.providerTimeoutMs} ms` });
       });
       return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.ageSeconds(fresh), images: fresh.images, latencyMs: latency() });
@@ -157,26 +176,105 @@ export class CatalogEngine {
   }
 
   /** One upstream fetch per catalog key at a time in this process; later callers share it. */
-  private fetchCoalesced(runtime: ProviderRuntime, key: string, deadline: number): Promise<CachedCatalog> {
+  private fetchCoalesced(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
     const existing = this.inFlight.get(key);
     if (existing) return existing;
-    const fetch = this.fetchAndStore(runtime, key, deadline).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, fetch);
-    return fetch;
+    return this.track(key, this.fetchAcrossReplicas(runtime, key, deadline, notBefore));
+  }
+
+  private track(key: string, fetch: Promise<CachedCatalog>): Promise<CachedCatalog> {
+    const tracked = fetch.finally(() => {
+      if (this.inFlight.get(key) === tracked) this.inFlight.delete(key);
+    });
+    this.inFlight.set(key, tracked);
+    return tracked;
+  }
+
+  /**
+   * One fetch per catalog across the replicas sharing the cache: the lease holder asks the vendor, the others
+   * watch the shared cache for its result, and take over when the lease goes without one (the holder failed or died).
+   */
+  private async fetchAcrossReplicas(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
+    for (;;) {
+      const token = await this.coordination.acquire(key, this.leaseMs());
+      if (token !== null) {
+        // Another replica may have stored a catalog between this slice's cache read and the lease.
+        const shared = this.coordination.shared ? await this.store.get(key) : null;
+        if (shared && shared.fetchedAt >= notBefore) {
+          await this.coordination.release(key, token);
+          return shared;
+        }
+        return this.fetchUnderLease(runtime, key, deadline, token);
+      }
+      const result = await this.awaitOtherReplica(runtime.provider.id, key, deadline, notBefore);
+      if (result) return result;
+    }
+  }
+
+  /** Null when the lease is gone without a new catalog: the caller takes over. */
+  private async awaitOtherReplica(providerId: string, key: string, deadline: number, notBefore: number): Promise<CachedCatalog | null> {
+    while (performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+      const entry = await this.store.get(key);
+      if (entry && entry.fetchedAt >= notBefore) return entry;
+      if (!(await this.coordination.isHeld(key))) {
+        const last = await this.store.get(key);
+        return last && last.fetchedAt >= notBefore ? last : null;
+      }
+    }
+    throw new GatewayError('UPSTREAM_TIMEOUT', { provider: providerId, detail: `${providerId} did not answer within ${this.options.providerTimeoutMs} ms` });
+  }
+
+  /** Renews the lease while the vendor is asked, and releases it once the catalog is in the shared cache. */
+  private async fetchUnderLease(runtime: ProviderRuntime, key: string, deadline: number, token: string): Promise<CachedCatalog> {
+    const leaseMs = this.leaseMs();
+    const renewal = setInterval(() => void this.coordination.renew(key, token, leaseMs), Math.max(10, Math.floor(leaseMs / 3)));
+    renewal.unref();
+    let stored: Promise<void> = Promise.resolve();
+    try {
+      const { entry, store } = await this.fetchAndStore(runtime, key, deadline);
+      stored = store;
+      return entry;
+    } finally {
+      // The lease outlives the answer until Redis holds the catalog, so waiting replicas find it when it ends.
+      void stored.finally(() => {
+        clearInterval(renewal);
+        void this.coordination.release(key, token);
+      });
+    }
+  }
+
+  /** A catalog read late in its life is refreshed now, in the background, so steady traffic never waits for the vendor. */
+  private refreshAhead(runtime: ProviderRuntime, key: string): void {
+    if (this.inFlight.has(key) || this.refreshing.has(key)) return;
+    this.refreshing.add(key);
+    const deadline = performance.now() + this.options.providerTimeoutMs;
+    void (async () => {
+      const token = await this.coordination.acquire(key, this.leaseMs());
+      // Null: another replica is refreshing it already.
+      if (token === null) return;
+      if (this.inFlight.has(key)) return void this.coordination.release(key, token);
+      await this.track(key, this.fetchUnderLease(runtime, key, deadline, token));
+    })()
+      // Failures are counted by the fetch itself; the catalog in hand keeps serving.
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(key));
   }
 
   /** The fetch ends with the budget of the slice that started it: no socket outlives the request that opened it. */
-  private async fetchAndStore(runtime: ProviderRuntime, key: string, deadline: number): Promise<CachedCatalog> {
+  private async fetchAndStore(runtime: ProviderRuntime, key: string, deadline: number): Promise<{ entry: CachedCatalog; store: Promise<void> }> {
     const { provider } = runtime;
     const started = performance.now();
+    const generation = this.generations.get(key) ?? 0;
     try {
       const images = await runtime.breaker.execute(() => this.withDeadline(provider, deadline));
       const entry: CachedCatalog = { images, fetchedAt: Date.now() };
       runtime.lastSuccessAt = entry.fetchedAt;
       this.observer.onFetch(provider.id, performance.now() - started);
-      // Not awaited: the memory tier is written at once, Redis in the background (a slow Redis never delays an answer).
-      void this.store.set(key, entry, this.retainMs());
-      return entry;
+      // A write landed while this fetch was out: its answer may predate the write, so it is not kept.
+      if ((this.generations.get(key) ?? 0) !== generation) return { entry, store: Promise.resolve() };
+      // Not awaited by the caller: the memory tier is written at once, Redis in the background (a slow Redis never delays an answer).
+      return { entry, store: this.store.set(key, entry, this.retainMs()) };
     } catch (caught) {
       const error = caught instanceof BrokenCircuitError
         ? new GatewayError('UPSTREAM_UNAVAILABLE', {
@@ -214,6 +312,14 @@ export class CatalogEngine {
     this.observer.onSlice(slice);
     if (slice.error && slice.status !== 'ok') this.logger.warn({ provider: slice.provider, status: slice.status, code: slice.error.code }, 'provider slice degraded');
     return slice;
+  }
+
+  private isDueForRefresh(entry: CachedCatalog): boolean {
+    return Date.now() - entry.fetchedAt >= this.options.cacheTtlSeconds * 1000 * (this.options.refreshAheadRatio ?? 0.8);
+  }
+
+  private leaseMs(): number {
+    return this.options.leaseMs ?? 2000;
   }
 
   private isFresh(entry: CachedCatalog): boolean {

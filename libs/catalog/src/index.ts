@@ -1,2 +1,3 @@
 export * from './catalog-store';
 export * from './engine';
+export * from './coordination';
