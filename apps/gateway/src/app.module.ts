@@ -4,8 +4,8 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ImageProvider, SecretRedactor } from '@images/core';
-import { CatalogEngine, CatalogStore, MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from '@images/catalog';
-import { connectRedis, describeRedisUrl } from './cache/redis.factory';
+import { CatalogCoordination, CatalogEngine, CatalogStore, LocalCoordination, MemoryCatalogStore, RedisCatalogStore, RedisCoordination, TieredCatalogStore } from '@images/catalog';
+import { connectRedis, connectSubscriber, describeRedisUrl } from './cache/redis.factory';
 import { ProblemFilter } from './common/problem.filter';
 import { StrictValidationPipe } from './common/validation';
 import { GatewayConfig } from './config/gateway-config';
@@ -17,14 +17,17 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { ProblemsController } from './problems/problems.controller';
 import { ProvidersController } from './providers/providers.controller';
-import { CATALOG_ENGINE, CATALOG_STORE, GATEWAY_CONFIG, IMAGE_PROVIDERS, LOGGER, REDIS, SECRET_REDACTOR } from './tokens';
+import { CATALOG_COORDINATION, CATALOG_ENGINE, CATALOG_STORE, GATEWAY_CONFIG, IMAGE_PROVIDERS, LOGGER, REDIS, SECRET_REDACTOR } from './tokens';
 
 /**
  * The whole gateway. Pipe and filter are APP_* providers, so an app built by a test behaves like production.
  */
 @Module({})
 export class AppModule implements OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis | null,
+    @Inject(CATALOG_COORDINATION) private readonly coordination: CatalogCoordination,
+  ) {}
 
   static forRoot(config: GatewayConfig, logger: Logger, redactor: SecretRedactor): DynamicModule {
     return {
@@ -62,6 +65,13 @@ export class AppModule implements OnApplicationShutdown {
           },
         },
         {
+          // Replicas sharing Redis fetch each catalog once and hear each other's writes.
+          provide: CATALOG_COORDINATION,
+          inject: [REDIS],
+          useFactory: async (redis: Redis | null): Promise<CatalogCoordination> =>
+            redis ? new RedisCoordination(redis, await connectSubscriber(redis), config.cacheKeyPrefix, logger.child({ component: 'coordination' })) : new LocalCoordination(),
+        },
+        {
           provide: IMAGE_PROVIDERS,
           inject: [MetricsService],
           useFactory: (metrics: MetricsService): ImageProvider[] =>
@@ -75,8 +85,8 @@ export class AppModule implements OnApplicationShutdown {
         },
         {
           provide: CATALOG_ENGINE,
-          inject: [IMAGE_PROVIDERS, CATALOG_STORE, MetricsService],
-          useFactory: (providers: ImageProvider[], store: CatalogStore, metrics: MetricsService) => {
+          inject: [IMAGE_PROVIDERS, CATALOG_STORE, MetricsService, CATALOG_COORDINATION],
+          useFactory: (providers: ImageProvider[], store: CatalogStore, metrics: MetricsService, coordination: CatalogCoordination) => {
             metrics.initProviders(providers.map((p) => p.id));
             return new CatalogEngine(
               providers,
@@ -91,6 +101,7 @@ export class AppModule implements OnApplicationShutdown {
               },
               metrics,
               logger.child({ component: 'engine' }),
+              coordination,
             );
           },
         },
@@ -99,6 +110,7 @@ export class AppModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.coordination.close();
     if (this.redis) await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }

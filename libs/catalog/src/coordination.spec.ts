@@ -1,5 +1,6 @@
 import { CallContext, GatewayError, Image, ImageProvider } from '@images/core';
-import { Redis, deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
+import type { Redis } from 'ioredis';
+import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
 import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from './catalog-store';
 import { RedisCoordination } from './coordination';
 import { CatalogEngine, EngineOptions } from './engine';

@@ -30,6 +30,15 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   return redis;
 }
 
+/** A second connection for pub/sub (a subscribed connection can send no other command); it never delays start-up. */
+export async function connectSubscriber(redis: Redis): Promise<Redis> {
+  const subscriber = redis.duplicate();
+  // Its errors are the main connection's errors, already logged once per outage.
+  subscriber.on('error', () => undefined);
+  await Promise.race([subscriber.connect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+  return subscriber;
+}
+
 /** A URL safe to log: the password is never printed. */
 export function describeRedisUrl(url: string): string {
   try {
