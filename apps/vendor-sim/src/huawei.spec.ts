@@ -98,6 +98,62 @@ describe('Huawei simulator: GET /v2/{project_id}/images', () => {
     for (const image of arm.body.images) expect(image.architecture).toBe('arm');
   });
 
+  describe('image_id filter', () => {
+    const get = (query: string) => call(`${imagesUrl}?${query}`, { 'x-auth-token': sim.credentials.huaweiToken });
+
+    it('matches the doc example’s id exactly, in the vendor envelope', async () => {
+      const { status, headers, body } = await get('image_id=d6b368bc-a24d-4fb5-a8fb-727356a53f33');
+      expect(status).toBe(200);
+      expect(headers.get('x-request-id')).toMatch(/^[0-9a-f]{32}$/);
+      expect(body).toEqual({
+        total_count: 1,
+        images: [expect.objectContaining({ id: 'd6b368bc-a24d-4fb5-a8fb-727356a53f33', name: 'Euler_Online_Tenant_vAG', min_disk: 50 })],
+      });
+    });
+
+    it('counts matches, not the page: total_count stays 1 past the page', async () => {
+      expect((await get(`image_id=${catalogIds[7]}&limit=0`)).body).toEqual({ total_count: 1, images: [] });
+      expect((await get(`image_id=${catalogIds[7]}&offset=1`)).body).toEqual({ total_count: 1, images: [] });
+    });
+
+    it('finds nothing for an unknown id, a prefix or another case of a known one', async () => {
+      const known = catalogIds[9];
+      for (const id of ['00000000-0000-4000-8000-000000000000', known.slice(0, 8), known.toUpperCase()]) {
+        const { status, body } = await get(`image_id=${encodeURIComponent(id)}`);
+        expect(status).toBe(200);
+        expect(body).toEqual({ total_count: 0, images: [] });
+      }
+    });
+
+    it('combines with the other filters', async () => {
+      const image = (await get(`image_id=${catalogIds[11]}`)).body.images[0];
+      expect((await get(`image_id=${image.id}&image_type=${image.image_type}&os_type=${image.os_type}`)).body.total_count).toBe(1);
+      const otherType = image.image_type === 'gold' ? 'private' : 'gold';
+      expect((await get(`image_id=${image.id}&image_type=${otherType}`)).body).toEqual({ total_count: 0, images: [] });
+    });
+
+    it('works with AK/SK signing', async () => {
+      const url = `${imagesUrl}?image_id=${catalogIds[13]}`;
+      const { status, body } = await signedGet(url);
+      expect(status).toBe(200);
+      expect(body.total_count).toBe(1);
+      expect(body.images[0].id).toBe(catalogIds[13]);
+    });
+  });
+
+  it('filters by platform as the OS type, and accepts package_type', async () => {
+    const windows = await call(`${imagesUrl}?platform=Windows`, { 'x-auth-token': sim.credentials.huaweiToken });
+    const byOsType = await call(`${imagesUrl}?os_type=Windows`, { 'x-auth-token': sim.credentials.huaweiToken });
+    expect(windows.body.total_count).toBeGreaterThan(5);
+    expect(windows.body.total_count).toBeLessThan(230);
+    expect(windows.body).toEqual(byOsType.body);
+    for (const image of windows.body.images) expect(image.os_type).toBe('Windows');
+    expect((await call(`${imagesUrl}?platform=Windows&os_type=Linux`, { 'x-auth-token': sim.credentials.huaweiToken })).body.total_count).toBe(0);
+    const packaged = await call(`${imagesUrl}?package_type=general`, { 'x-auth-token': sim.credentials.huaweiToken });
+    expect(packaged.status).toBe(200);
+    expect(packaged.body.total_count).toBe(230);
+  });
+
   it('sorts by created_at when asked', async () => {
     const { body } = await call(`${imagesUrl}?sort_field=created_at&sort_type=desc&limit=50`, { 'x-auth-token': sim.credentials.huaweiToken });
     const times = body.images.map((image: { created_at: string }) => Date.parse(image.created_at.endsWith('Z') ? image.created_at : `${image.created_at}Z`));

@@ -3,7 +3,11 @@ import { GIB, MIB, SeededRandom, createTimeSeries } from '../random';
 
 export type DidiRegion = 'bj' | 'gz';
 export const DIDI_REGIONS: readonly DidiRegion[] = ['bj', 'gz'];
-const ZONES: Record<DidiRegion, readonly string[]> = { bj: ['bj01'], gz: ['gz01', 'gz02'] };
+export const DIDI_ZONES: Readonly<Record<DidiRegion, readonly string[]>> = { bj: ['bj01'], gz: ['gz01', 'gz02'] };
+
+export function isDidiRegion(value: unknown): value is DidiRegion {
+  return typeof value === 'string' && (DIDI_REGIONS as readonly string[]).includes(value);
+}
 
 export interface DidiBackupStorage {
   bsUuid: string;
@@ -15,6 +19,7 @@ export interface DidiBackupStorage {
   zone: string;
 }
 
+/** DiDi's Job: `done && !success` is a failure, `result` its reason. */
 export interface DidiJob {
   jobUuid: string;
   resourceUuid: string;
@@ -23,7 +28,37 @@ export interface DidiJob {
   done: boolean;
   success: boolean;
   result: string;
+  /** 'Processing' while running (as in the cimg/create doc), then 'Succeeded' or 'Failed'. */
+  status: string;
+  resourceType: string;
+  /** Equal to jobUuid, as in the doc's example answer. */
+  uuid: string;
 }
+
+/** A disk snapshot a `cimg/create` may name; snapshots belong to one region. */
+export interface DidiSnapshot {
+  snapUuid: string;
+  regionId: DidiRegion;
+  name: string;
+  osFamily: string;
+  osVersion: string;
+  platform: 'Linux' | 'Windows';
+  osArch: string;
+  size: number;
+  minDiskSize: number;
+}
+
+/**
+ * The snapshots the simulated account owns (DiDi lists no snapshots through CIMG, so they are fixed here).
+ * The first is the snapUuid of the cimg/create doc example.
+ */
+export const DIDI_SNAPSHOTS: readonly DidiSnapshot[] = [
+  { snapUuid: '3fd352092a3f553cb124223f6a7f09b4', regionId: 'bj', name: 'web-01-sys', osFamily: 'CentOS', osVersion: '7', platform: 'Linux', osArch: '64bit', size: 1288490188, minDiskSize: 20 * GIB },
+  { snapUuid: '7c1e4b9a2f6d4e0c8a3b5d7f9e1c2a40', regionId: 'bj', name: 'db-01-sys', osFamily: 'Ubuntu', osVersion: '22.04', platform: 'Linux', osArch: '64bit', size: 2147483648, minDiskSize: 40 * GIB },
+  { snapUuid: 'b5d80f3e6a2c4b7d9e1f0a3c5b7d9e21', regionId: 'bj', name: 'win-jump-sys', osFamily: 'Windows Server', osVersion: '2019 Datacenter', platform: 'Windows', osArch: '64bit', size: 12884901888, minDiskSize: 50 * GIB },
+  { snapUuid: 'e2a94c7b1d3f4a6e8b0c2d4f6a8b0c62', regionId: 'gz', name: 'gz-app-01-sys', osFamily: 'Debian', osVersion: '11', platform: 'Linux', osArch: '64bit', size: 966367641, minDiskSize: 20 * GIB },
+  { snapUuid: '0f6b3d8e5a1c4f2b9d7e6c5a4b3d2e83', regionId: 'gz', name: 'gz-ml-01-sys', osFamily: 'Rocky Linux', osVersion: '8.6', platform: 'Linux', osArch: '64bit', size: 5368709120, minDiskSize: 40 * GIB },
+];
 
 export interface DidiImage {
   job?: DidiJob;
@@ -93,10 +128,11 @@ const DESCRIPTIONS = ['', '', '', 'golden image', '由快照创建', '每周基�
 const FROM_MS = Date.UTC(2019, 0, 1);
 const TO_MS = Date.UTC(2025, 5, 30);
 
-function backupStoragesFor(random: SeededRandom, zones: readonly string[]): DidiBackupStorage[] {
+/** The Ceph pools of each zone; `newId` makes the bsUuids (seeded for the catalog, random for new images). */
+export function backupStoragesFor(zones: readonly string[], newId: () => string): DidiBackupStorage[] {
   return zones.flatMap((zone) => [
-    { bsUuid: random.hex(32), diskType: 'HE', name: `ceph-${zone}-he`, state: 'Enabled', status: 'Connected', type: 'Ceph', zone: zone.toUpperCase() },
-    { bsUuid: random.hex(32), diskType: 'SSD', name: `ceph-${zone}-ssd`, state: 'Enabled', status: 'Connected', type: 'Ceph', zone: zone.toUpperCase() },
+    { bsUuid: newId(), diskType: 'HE', name: `ceph-${zone}-he`, state: 'Enabled', status: 'Connected', type: 'Ceph', zone: zone.toUpperCase() },
+    { bsUuid: newId(), diskType: 'SSD', name: `ceph-${zone}-ssd`, state: 'Enabled', status: 'Connected', type: 'Ceph', zone: zone.toUpperCase() },
   ]);
 }
 
@@ -108,7 +144,7 @@ type Kind = 'standard' | 'custom' | 'shared';
 
 function makeImage(random: SeededRandom, regions: DidiRegion[], kind: Kind, createTime: number): DidiImage {
   const os = random.pick(OS_TEMPLATES);
-  const zones = regions.flatMap((region) => (region === 'gz' && random.chance(0.5) ? [random.pick(ZONES.gz)] : [...ZONES[region]]));
+  const zones = regions.flatMap((region) => (region === 'gz' && random.chance(0.5) ? [random.pick(DIDI_ZONES.gz)] : [...DIDI_ZONES[region]]));
   const status = kind === 'standard' ? 'Ready' : random.weighted([['Ready', 88], ['Creating', 7], ['Error', 5]] as const);
   const cimgUuid = random.hex(32);
   const windows = os.platform === 'Windows';
@@ -119,7 +155,7 @@ function makeImage(random: SeededRandom, regions: DidiRegion[], kind: Kind, crea
       ? `${os.label} ${random.pick(['64位', '64位', '64位 中文版', '64位 英文版'])}`
       : `${random.pick(CUSTOM_NAME_STEMS)}-${random.pick(ENVIRONMENTS)}-${dateTag(createTime)}`;
   const image: DidiImage = {
-    backupStorages: backupStoragesFor(random, zones),
+    backupStorages: backupStoragesFor(zones, () => random.hex(32)),
     checkState: kind === 'standard' ? 'checked' : random.pick(['uncheck', 'uncheck', 'checked']),
     cimgId: `cimg-${random.lowerAlnum(8)}`,
     cimgTags: [],
@@ -144,7 +180,9 @@ function makeImage(random: SeededRandom, regions: DidiRegion[], kind: Kind, crea
   };
   if (status === 'Creating') {
     const progress = random.int(0, 95);
-    return { job: { jobUuid: random.hex(32), resourceUuid: cimgUuid, type: 'CreateCIMG', progress, done: false, success: false, result: '' }, ...image };
+    const jobUuid = random.hex(32);
+    const job: DidiJob = { jobUuid, resourceUuid: cimgUuid, type: 'CreateCIMG', progress, done: false, success: false, result: '', status: 'Processing', resourceType: 'cimg', uuid: jobUuid };
+    return { job, ...image };
   }
   return image;
 }

@@ -11,10 +11,15 @@ import { CatalogView, SimContext, VendorSimulator, echoedCredentials, pathOf, ra
 const MAX_PAGE_SIZE = 100;
 const DEFAULT_PAGE_SIZE = 100;
 const LIST_ROUTE = '/v2/:projectId/images';
-/** Query filter → the item field it matches exactly. */
+/**
+ * Query filter → the item field it matches exactly; filters combine (AND). `platform` ("镜像系统类型, 如Windows")
+ * is the OS type under another name, since ImageInfo has no platform field. `package_type` is accepted and ignored:
+ * ImageInfo carries no package series to match it against.
+ */
 const FILTERS = [
   ['image_type', 'image_type'],
   ['os_type', 'os_type'],
+  ['platform', 'os_type'],
   ['architecture', 'architecture'],
   ['image_id', 'id'],
 ] as const;

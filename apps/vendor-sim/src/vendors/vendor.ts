@@ -27,6 +27,8 @@ export interface CatalogView {
   lists: Record<string, string[]>;
   /** Huawei only: the region the simulated endpoint stands for (its items name none). */
   region?: string;
+  /** DiDi only: the snapUuids a cimg/create may name, per region. */
+  snapshots?: Record<string, string[]>;
 }
 
 export interface VendorSimulator {
