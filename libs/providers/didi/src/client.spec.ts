@@ -120,10 +120,10 @@ describe('DiDi client against a loopback upstream', () => {
   });
 
   it('flags an errno outside the table as unmapped', async () => {
-    const { provider, deps } = await didi(() => ({ body: { errno: 16000002, errmsg: 'region lookup failed', requestId: 'r', data: null } }));
+    const { provider, deps } = await didi(() => ({ body: { errno: 16000099, errmsg: 'something new', requestId: 'r', data: null } }));
     const error = await rejectedGatewayError(provider.listCatalog(context()));
     expect(error.code).toBe('UPSTREAM_ERROR');
-    expect(deps.events[0]).toMatchObject({ vendorCode: '16000002', unknownVendorCode: true });
+    expect(deps.events[0]).toMatchObject({ vendorCode: '16000099', unknownVendorCode: true });
   });
 
   it('fails the whole catalog when a later page fails', async () => {
@@ -163,13 +163,16 @@ describe('DiDi client against a loopback upstream', () => {
       { body: { errno: 4, errmsg: `token ${TOKEN} is invalid`, requestId: 'r', data: null } },
       { status: 401, body: `Bearer ${TOKEN} rejected` },
       { body: `garbage ${TOKEN}` },
+      // A reset is retried (a read): every attempt meets one.
+      { reset: true },
+      { reset: true },
       { reset: true },
       { hang: true },
     ];
     const { provider, deps } = await didi(() => answers.shift()!);
     const errors: GatewayError[] = [];
     await provider.listCatalog(context());
-    for (let i = 0; i < 5; i++) errors.push(await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(150)))));
+    for (let i = 0; i < 5; i++) errors.push(await rejectedGatewayError(provider.listCatalog(context(AbortSignal.timeout(i === 4 ? 150 : 5000)))));
 
     expect(errors.map((e) => e.code)).toEqual(['UPSTREAM_AUTH_FAILED', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
     expect(errors[0].detail).toBe('didi answered errno 4: token [REDACTED] is invalid');

@@ -1,12 +1,37 @@
-import { SecretRedactor, asInteger, isRecord } from '@images/core';
+import { CallContext, SecretRedactor, asInteger, isRecord } from '@images/core';
 import { PageResult, UpstreamHttp, UpstreamResponse, fetchAllPages, mapWithConcurrency } from '@images/http';
 import { didiAuthHeaders } from './auth';
 import { DidiConfig, didiSecrets } from './config';
 import { didiBadResponse, readDidiEnvelope } from './errors';
+import { didiJobUuid } from './jobs';
 
 export const DIDI_CIMG_LIST_PATH = '/dicloud/i/storage/cimg/list';
+export const DIDI_CIMG_CREATE_PATH = '/dicloud/i/storage/cimg/create';
+export const DIDI_CIMG_IMPORT_PATH = '/dicloud/i/storage/cimg/import';
+export const DIDI_CIMG_DELETE_PATH = '/dicloud/i/storage/cimg/delete';
+export const DIDI_CIMG_CHANGE_NAME_PATH = '/dicloud/i/storage/cimg/changeName';
+export const DIDI_JOB_RESULT_PATH = '/dicloud/i/result';
 export const DIDI_PAGE_SIZE = 100;
 const LIST_OPERATION = 'cimg/list';
+const JOB_RESULT_OPERATION = 'job/result';
+
+/** `cimg/create` input: an image from a snapshot. */
+export interface DidiCreateCimg {
+  name: string;
+  snapUuid: string;
+  description?: string;
+}
+
+/** `cimg/import` input: a copy of an image of another region (the request's `regionId` is the target). */
+export interface DidiImportCimg {
+  name: string;
+  originImageUuid: string;
+  originRegionId: string;
+  description?: string;
+}
+
+/** A DiDi Job as sent: `jobUuid, resourceUuid, type, progress, done, success, result`. */
+export type DidiJob = Record<string, unknown>;
 
 export interface RegionalItems {
   regionId: string;
@@ -27,22 +52,22 @@ export class DidiClient {
   }
 
   /** Every configured region's whole catalog, regions at once; raw items, in region order. */
-  listAllRegions(signal: AbortSignal): Promise<RegionalItems[]> {
+  listAllRegions(call: CallContext): Promise<RegionalItems[]> {
     return mapWithConcurrency(this.config.regions, this.config.regions.length, async (regionId) => ({
       regionId,
-      items: await this.listRegion(regionId, signal),
+      items: await this.listRegion(regionId, call),
     }));
   }
 
-  listRegion(regionId: string, signal: AbortSignal): Promise<unknown[]> {
+  listRegion(regionId: string, call: CallContext): Promise<unknown[]> {
     return fetchAllPages({
       pageSize: DIDI_PAGE_SIZE,
       concurrency: this.concurrency,
-      fetchPage: (pageIndex, pageSize) => this.listPage(regionId, pageIndex * pageSize, pageSize, signal),
+      fetchPage: (pageIndex, pageSize) => this.listPage(regionId, pageIndex * pageSize, pageSize, call),
     });
   }
 
-  listPage(regionId: string, start: number, limit: number, signal: AbortSignal): Promise<PageResult<unknown>> {
+  listPage(regionId: string, start: number, limit: number, call: CallContext): Promise<PageResult<unknown>> {
     return this.http.call(
       {
         operation: LIST_OPERATION,
@@ -50,9 +75,74 @@ export class DidiClient {
         path: DIDI_CIMG_LIST_PATH,
         headers: { ...didiAuthHeaders(this.config.token), 'Content-Type': 'application/json' },
         body: JSON.stringify({ regionId, start, limit }),
-        signal,
+        signal: call.signal,
+        deadline: call.deadline,
+        // A read sent as POST: safe to try again.
+        retry: true,
       },
       (response) => readCimgPage(response, this.redactor),
+    );
+  }
+
+  // Writes: one call each, never retried (a retry could create or delete twice). `cimg` is an array as the
+  // parameter tables say (two of DiDi's curl examples show an object); each call starts one job.
+
+  createCimg(regionId: string, cimg: DidiCreateCimg, signal: AbortSignal): Promise<DidiJob> {
+    return this.startJob('cimg/create', DIDI_CIMG_CREATE_PATH, { regionId, cimg: [cimg] }, signal);
+  }
+
+  importCimg(regionId: string, cimg: DidiImportCimg, signal: AbortSignal): Promise<DidiJob> {
+    return this.startJob('cimg/import', DIDI_CIMG_IMPORT_PATH, { regionId, cimg: [cimg] }, signal);
+  }
+
+  deleteCimg(regionId: string, cimgUuid: string, signal: AbortSignal): Promise<DidiJob> {
+    return this.startJob('cimg/delete', DIDI_CIMG_DELETE_PATH, { regionId, cimg: [{ cimgUuid }] }, signal);
+  }
+
+  changeCimgName(regionId: string, cimgUuid: string, name: string, signal: AbortSignal): Promise<DidiJob> {
+    return this.startJob('cimg/changeName', DIDI_CIMG_CHANGE_NAME_PATH, { regionId, cimg: [{ cimgUuid, name }] }, signal);
+  }
+
+  /** The jobs DiDi reports for `jobUuid` in `regionId` (empty when it knows none). */
+  jobResults(regionId: string, jobUuid: string, ctx: CallContext): Promise<DidiJob[]> {
+    return this.http.call(
+      {
+        operation: JOB_RESULT_OPERATION,
+        method: 'GET',
+        path: DIDI_JOB_RESULT_PATH,
+        query: [['regionId', regionId], ['jobUuids', jobUuid]],
+        headers: didiAuthHeaders(this.config.token),
+        signal: ctx.signal,
+        // A read: the wrapper may retry it, within the caller's budget.
+        deadline: ctx.deadline,
+      },
+      (response) => {
+        const data = readDidiEnvelope(response, JOB_RESULT_OPERATION, this.redactor);
+        if (!Array.isArray(data)) throw didiBadResponse(response, JOB_RESULT_OPERATION, 'no data list of jobs');
+        // A job's `result` is free text that ends up in a 200 answer, outside the problem filter's scrubbing.
+        return this.redactor.value(data.filter(isRecord));
+      },
+    );
+  }
+
+  private startJob(operation: string, path: string, body: Record<string, unknown>, signal: AbortSignal): Promise<DidiJob> {
+    return this.http.call(
+      {
+        operation,
+        method: 'POST',
+        path,
+        headers: { ...didiAuthHeaders(this.config.token), 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+        signal,
+        retry: false,
+      },
+      (response) => {
+        const data = readDidiEnvelope(response, operation, this.redactor);
+        const job = Array.isArray(data) ? data.find((entry) => isRecord(entry) && didiJobUuid(entry) !== null) : undefined;
+        // Accepted work without a job to follow would leave the caller nothing to poll.
+        if (!isRecord(job)) throw didiBadResponse(response, operation, 'no job in data');
+        return this.redactor.value(job);
+      },
     );
   }
 }

@@ -11,9 +11,11 @@ describe('DiDi errno translation', () => {
     [2, 'UPSTREAM_ERROR'], [3, 'UPSTREAM_ERROR'],
     [4, 'UPSTREAM_AUTH_FAILED'], [40000, 'UPSTREAM_AUTH_FAILED'],
     [10000001, 'FORBIDDEN'], [1000011, 'FORBIDDEN'], [1100020, 'FORBIDDEN'],
+    // vendor-facts: snapshot / image query failed (the uuid names nothing), region lookup failed.
+    [41017, 'NOT_FOUND'], [41026, 'NOT_FOUND'], [16000002, 'VALIDATION_FAILED'],
   ];
 
-  it('has exactly the codes of the contract', () => {
+  it('has exactly the codes of the contract and of vendor-facts', () => {
     expect([...DIDI_ERRNO_PROBLEMS.keys()].sort((a, b) => a - b)).toEqual(expected.map(([errno]) => errno).sort((a, b) => a - b));
   });
 
@@ -31,10 +33,10 @@ describe('DiDi errno translation', () => {
   });
 
   it('makes an errno outside the table UPSTREAM_ERROR, flagged unmapped, its code kept', () => {
-    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope(41026, 'image query failed')), 'cimg/list'));
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, envelope(41099, 'something new')), 'cimg/list'));
     expect(error.code).toBe('UPSTREAM_ERROR');
     expect(error.unmappedVendorCode).toBe(true);
-    expect(error.upstream?.code).toBe('41026');
+    expect(error.upstream?.code).toBe('41099');
   });
 
   it('reads an envelope before the HTTP status, and Retry-After when sent', () => {

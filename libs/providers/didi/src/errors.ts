@@ -2,7 +2,7 @@ import { GatewayError, ProblemCode, SecretRedactor, asInteger, asString, isRecor
 import { UpstreamResponse, badResponseError, httpStatusError, vendorCodeError } from '@images/http';
 import { DIDI_PROVIDER_ID } from './config';
 
-/** DiDi `errno` → problem code (API.md section 6). Any other non-zero errno is UPSTREAM_ERROR, flagged unmapped. */
+/** DiDi `errno` → problem code (API.md section 6, plus the write calls' codes). Any other non-zero errno is UPSTREAM_ERROR, flagged unmapped. */
 export const DIDI_ERRNO_PROBLEMS: ReadonlyMap<number, ProblemCode> = new Map<number, ProblemCode>([
   [1, 'VALIDATION_FAILED'],
   [13, 'VALIDATION_FAILED'],
@@ -13,6 +13,12 @@ export const DIDI_ERRNO_PROBLEMS: ReadonlyMap<number, ProblemCode> = new Map<num
   [10000001, 'FORBIDDEN'],
   [1000011, 'FORBIDDEN'],
   [1100020, 'FORBIDDEN'],
+  // Beyond API.md's table (vendor-facts). DiDi answers "snapshot/image query failed" when the uuid a write names
+  // finds no snapshot or image of the account: the caller's resource is missing, so NOT_FOUND, not retryable.
+  [41017, 'NOT_FOUND'],
+  [41026, 'NOT_FOUND'],
+  // "Region/zone lookup failed": the request named a region (or zone) DiDi does not know, a bad parameter.
+  [16000002, 'VALIDATION_FAILED'],
 ]);
 
 /** The error for a DiDi envelope carrying a non-zero `errno`. */

@@ -12,7 +12,12 @@ export const didiRegistration: ProviderRegistration<DidiConfig> = {
 
 export * from './config';
 export { didiAuthHeaders } from './auth';
-export { DidiClient, DIDI_CIMG_LIST_PATH, DIDI_PAGE_SIZE } from './client';
+export {
+  DidiClient, DIDI_CIMG_LIST_PATH, DIDI_CIMG_CREATE_PATH, DIDI_CIMG_IMPORT_PATH, DIDI_CIMG_DELETE_PATH, DIDI_CIMG_CHANGE_NAME_PATH,
+  DIDI_JOB_RESULT_PATH, DIDI_PAGE_SIZE,
+} from './client';
+export type { DidiCreateCimg, DidiImportCimg, DidiJob } from './client';
 export { DIDI_ERRNO_PROBLEMS, didiErrnoError, didiBadResponse, readDidiEnvelope } from './errors';
+export { didiJobId, parseDidiJobId, mapDidiJob, didiJobFailure } from './jobs';
 export { mapDidiImage, mergeRegionalImages, didiStatus, didiVisibility } from './mapper';
 export { DidiProvider } from './provider';

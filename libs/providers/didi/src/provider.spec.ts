@@ -1,3 +1,4 @@
+import { OPERATION_CAPABILITY, OperationName } from '@images/core';
 import { recordingDeps } from '@images/testing';
 import { DidiConfig, didiRegistration } from './index';
 
@@ -9,7 +10,12 @@ describe('DidiProvider', () => {
     const provider = didiRegistration.create(config, recordingDeps());
     expect(provider.id).toBe('didi');
     expect(provider.displayName).toBe('DiDi Cloud');
-    expect(provider.capabilities).toEqual(['list']);
+    expect(provider.capabilities).toEqual(['list', 'create', 'update', 'delete', 'copy', 'operations']);
+    // Every listed capability is backed by its method (OPERATION_CAPABILITY), and nothing else is offered.
+    const offered = (Object.keys(OPERATION_CAPABILITY) as OperationName[]).filter((name) => typeof provider[name] === 'function');
+    expect(offered).toEqual(['createImage', 'updateImage', 'deleteImage', 'copyImage', 'getOperation']);
+    expect(offered.map((name) => OPERATION_CAPABILITY[name])).toEqual(provider.capabilities.filter((c) => c !== 'list'));
+    // DiDi has no get-by-id: a lookup would list every region.
     expect(provider.getImage).toBeUndefined();
   });
 

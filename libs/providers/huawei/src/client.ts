@@ -1,4 +1,4 @@
-import { SecretRedactor, asInteger, isRecord } from '@images/core';
+import { CallContext, SecretRedactor, asInteger, asString, isRecord } from '@images/core';
 import { PageResult, UpstreamHttp, UpstreamResponse, encodeRfc3986, fetchAllPages } from '@images/http';
 import { HuaweiAuth } from './auth';
 import { huaweiBadResponse, huaweiErrorFromResponse } from './errors';
@@ -25,21 +25,33 @@ export class HuaweiClient {
   ) {}
 
   /** Every image of the project: page one, then the rest concurrently. */
-  listAllImages(signal: AbortSignal): Promise<HuaweiImageItem[]> {
+  listAllImages(call: CallContext): Promise<HuaweiImageItem[]> {
     return fetchAllPages({
       pageSize: HUAWEI_PAGE_SIZE,
       concurrency: this.options.concurrency,
-      fetchPage: (pageIndex, pageSize) => this.listImagesPage(pageIndex * pageSize, pageSize, signal),
+      fetchPage: (pageIndex, pageSize) => this.listImagesPage(pageIndex * pageSize, pageSize, call),
     });
   }
 
-  listImagesPage(offset: number, limit: number, signal: AbortSignal): Promise<PageResult<HuaweiImageItem>> {
+  listImagesPage(offset: number, limit: number, call: CallContext): Promise<PageResult<HuaweiImageItem>> {
+    return this.listImages([['offset', offset], ['limit', Math.max(1, limit)]], call);
+  }
+
+  /**
+   * The items ListImages returns for its `image_id` filter: the cheapest exact lookup the API has.
+   * Only the matching item is kept, so a vendor ignoring the filter can never pass another image off as this one.
+   */
+  async findImage(imageId: string, ctx: CallContext): Promise<HuaweiImageItem | null> {
+    const page = await this.listImages([['image_id', imageId]], ctx);
+    return page.items.find((item) => asString(item.id) === imageId) ?? null;
+  }
+
+  private listImages(query: ReadonlyArray<readonly [string, string | number]>, call: CallContext): Promise<PageResult<HuaweiImageItem>> {
     const path = `/v2/${encodeRfc3986(this.options.projectId)}/images`;
-    const query = [['offset', offset], ['limit', Math.max(1, limit)]] as const;
     const headers = { 'X-Project-Id': this.options.projectId };
     const authHeaders = this.auth.headers({ method: 'GET', host: this.http.host, path: this.http.wirePath(path), query, headers, body: '' });
     return this.http.call(
-      { operation: LIST_IMAGES, method: 'GET', path, query, headers: { ...headers, ...authHeaders }, signal },
+      { operation: LIST_IMAGES, method: 'GET', path, query, headers: { ...headers, ...authHeaders }, signal: call.signal, deadline: call.deadline },
       (response) => this.interpretImagesPage(response),
     );
   }

@@ -1,4 +1,4 @@
-import { CallContext, Capability, Image, ImageProvider, ProviderDeps, SecretRedactor, distinctById, fingerprint } from '@images/core';
+import { CallContext, Capability, GatewayError, Image, ImageProvider, ProviderDeps, SecretRedactor, distinctById, fingerprint } from '@images/core';
 import { UpstreamHttp } from '@images/http';
 import { HuaweiAkSkAuth, HuaweiAuth, HuaweiTokenAuth } from './auth';
 import { HuaweiClient } from './client';
@@ -14,7 +14,7 @@ export function huaweiAuthFor(config: HuaweiConfig): HuaweiAuth {
 export class HuaweiProvider implements ImageProvider {
   readonly id = HUAWEI_PROVIDER_ID;
   readonly displayName = 'Huawei Cloud Workspace';
-  readonly capabilities: readonly Capability[] = ['list'];
+  readonly capabilities: readonly Capability[] = ['list', 'get'];
   readonly accountScope: string;
   private readonly client: HuaweiClient;
 
@@ -32,7 +32,7 @@ export class HuaweiProvider implements ImageProvider {
   }
 
   async listCatalog(ctx: CallContext): Promise<Image[]> {
-    const items = await this.client.listAllImages(ctx.signal);
+    const items = await this.client.listAllImages(ctx);
     const images: Image[] = [];
     let skipped = 0;
     for (const item of items) {
@@ -42,5 +42,19 @@ export class HuaweiProvider implements ImageProvider {
     }
     if (skipped > 0) this.deps.logger.warn({ provider: this.id, skipped }, 'images without an id were skipped');
     return distinctById(images);
+  }
+
+  /** ListImages filtered by `image_id`, mapped as the list is; null when Huawei has no such image. */
+  async getImage(providerImageId: string, ctx: CallContext): Promise<Image | null> {
+    let item: Record<string, unknown> | null;
+    try {
+      item = await this.client.findImage(providerImageId, ctx);
+    } catch (error) {
+      // Huawei's own "not found" (WKS.0202, or a service 404) for the id means no such image; a 404 without
+      // Huawei's error envelope (a wrong endpoint) or APIGW.0101 (no such API) stays an error.
+      if (error instanceof GatewayError && error.code === 'NOT_FOUND' && error.upstream?.code !== undefined) return null;
+      throw error;
+    }
+    return item === null ? null : mapHuaweiImage(item, this.config.region);
   }
 }

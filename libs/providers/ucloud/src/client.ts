@@ -1,4 +1,4 @@
-import { SecretRedactor, asInteger } from '@images/core';
+import { CallContext, SecretRedactor, asInteger } from '@images/core';
 import { PageResult, UpstreamHttp, UpstreamResponse, fetchAllPages } from '@images/http';
 import { signUcloudParams } from './auth';
 import { UcloudConfig, ucloudSecrets } from './config';
@@ -21,15 +21,15 @@ export class UcloudClient {
   }
 
   /** The whole catalog: raw `ImageList` items in page order. */
-  listAll(signal: AbortSignal): Promise<unknown[]> {
+  listAll(call: CallContext): Promise<unknown[]> {
     return fetchAllPages({
       pageSize: UCLOUD_PAGE_SIZE,
       concurrency: this.concurrency,
-      fetchPage: (pageIndex, pageSize) => this.listPage(pageIndex * pageSize, pageSize, signal),
+      fetchPage: (pageIndex, pageSize) => this.listPage(pageIndex * pageSize, pageSize, call),
     });
   }
 
-  listPage(offset: number, limit: number, signal: AbortSignal): Promise<PageResult<unknown>> {
+  listPage(offset: number, limit: number, call: CallContext): Promise<PageResult<unknown>> {
     const params = signUcloudParams(
       { Action: UCLOUD_LIST_ACTION, ProjectId: this.config.projectId, Offset: offset, Limit: limit },
       this.config.publicKey,
@@ -42,7 +42,10 @@ export class UcloudClient {
         path: '/',
         headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams(params).toString(),
-        signal,
+        signal: call.signal,
+        deadline: call.deadline,
+        // GetUvodnImage is a read sent as POST: safe to try again.
+        retry: true,
       },
       (response) => readImagePage(response, this.redactor),
     );

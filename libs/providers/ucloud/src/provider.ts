@@ -18,7 +18,7 @@ export class UcloudProvider implements ImageProvider {
   }
 
   async listCatalog(ctx: CallContext): Promise<Image[]> {
-    const items = await this.client.listAll(ctx.signal);
+    const items = await this.client.listAll(ctx);
     const images: Image[] = [];
     for (const item of items) {
       const image = mapUcloudImage(item);
