@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { SecretRedactor } from '@images/core';
@@ -12,6 +12,7 @@ import { createLogger, NestPinoLogger } from './common/logger';
 import { sourcesOf } from './common/request-log';
 import { frameworkError, sendProblem } from './common/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
+import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
 import { MetricsService } from './metrics/metrics.service';
 
@@ -22,6 +23,12 @@ export interface GatewayApp {
   logger: Logger;
   /** Listens on all interfaces (or `host`) and marks the replica ready. */
   listen(host?: string): Promise<string>;
+  /**
+   * Readiness turns 503 at once; after SHUTDOWN_DELAY_MS the listener closes, in-flight requests finish
+   * (up to SHUTDOWN_GRACE_MS, then their connections are cut), and Redis is closed last.
+   * True when everything finished within the grace period.
+   */
+  shutdown(reason: string): Promise<boolean>;
 }
 
 /** Builds the gateway exactly as production runs it; e2e tests call this too. */
@@ -62,16 +69,8 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
     logger.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs), sources: sourcesOf(request) }, 'request');
   });
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('images-gateway')
-      .setDescription('One REST API over the VM-image catalogs of several clouds. Errors are RFC 9457 problem+json; see /problems/{type}.')
-      .setVersion('1')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  // No enableShutdownHooks(): Nest would close at once and re-raise the signal; `shutdown` drains instead.
   await app.init();
 
   return {
@@ -81,6 +80,24 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       await app.listen(config.port, host);
       app.get(LifecycleService).markServing();
       return app.getUrl();
+    },
+    async shutdown(reason: string) {
+      app.get(LifecycleService).markDraining();
+      logger.info({ reason, delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, 'draining: readiness answers 503');
+      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      // Fastify stops accepting, closes idle keep-alive sockets and waits for the requests in flight; Nest then closes Redis.
+      const closed = app.close().then(() => true);
+      let timer: NodeJS.Timeout | undefined;
+      const graceOver = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), config.shutdownGraceMs)));
+      const clean = await Promise.race([closed, graceOver]);
+      clearTimeout(timer);
+      if (!clean) {
+        logger.warn('grace period over: cutting the connections still open');
+        fastify.server.closeAllConnections();
+        await Promise.race([closed.catch(() => false), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+      }
+      logger.info({ clean }, 'closed');
+      return clean;
     },
   };
 }

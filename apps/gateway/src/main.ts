@@ -2,7 +2,6 @@ import { ConfigError } from '@images/core';
 import { createGatewayApp } from './app.factory';
 import { loadGatewayConfig, readEnvironment } from './config/gateway-config';
 import { PROVIDER_REGISTRATIONS } from './config/provider-registry';
-import { LifecycleService } from './health/lifecycle.service';
 
 async function main(): Promise<void> {
   let config;
@@ -20,14 +19,20 @@ async function main(): Promise<void> {
   const url = await gateway.listen();
   gateway.logger.info({ url, providers: config.providers.map((p) => p.registration.id) }, 'images-gateway listening');
 
-  const drain = async (signal: string) => {
-    gateway.logger.info({ signal }, 'draining');
-    gateway.app.get(LifecycleService).markDraining();
-    await gateway.app.close();
-    process.exit(0);
+  let draining = false;
+  const drain = (signal: string) => {
+    if (draining) return;
+    draining = true;
+    gateway.shutdown(signal).then(
+      (clean) => process.exit(clean ? 0 : 1),
+      (error: unknown) => {
+        gateway.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGTERM', () => void drain('SIGTERM'));
-  process.once('SIGINT', () => void drain('SIGINT'));
+  process.on('SIGTERM', () => drain('SIGTERM'));
+  process.on('SIGINT', () => drain('SIGINT'));
 }
 
 void main();

@@ -19,6 +19,10 @@ export interface GatewayConfig {
   circuitHalfOpenAfterMs: number;
   providerMaxConcurrency: number;
   logLevel: string;
+  /** After SIGTERM, how long readiness answers 503 while traffic is still served (lets load balancers notice). */
+  shutdownDelayMs: number;
+  /** Then how long in-flight requests may take before their connections are cut. */
+  shutdownGraceMs: number;
   providers: EnabledProvider[];
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
@@ -61,6 +65,8 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     circuitHalfOpenAfterMs: integer(env, 'CIRCUIT_HALF_OPEN_AFTER_MS', 10_000, 100, 3_600_000),
     providerMaxConcurrency: integer(env, 'PROVIDER_MAX_CONCURRENCY', 8, 1, 256),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 120_000),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     providers,
     secrets,
   };
