@@ -1,16 +1,17 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
-import { SecretRedactor } from '@images/core';
+import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { sourcesOf } from './common/request-log';
-import { frameworkError, sendProblem } from './common/problem.filter';
+import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './common/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
@@ -45,6 +46,8 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 1024 },
+    // A request the HTTP parser refuses (bad header bytes, headers too large) never reaches a route: same problem+json.
+    clientErrorHandler: answerUnparsableRequest,
     // A malformed URL or an over-long path is refused by the router, before Nest: same problem+json.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
       reply.header('X-Request-Id', request.id);
@@ -60,6 +63,12 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  const lifecycle = app.get(LifecycleService);
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    // While draining, every answer closes its connection: a kept-alive socket would hold the shutdown open.
+    if (lifecycle.phase === 'draining') reply.header('Connection', 'close');
+    return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
     const route = routeOf(request);
@@ -100,6 +109,18 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       return clean;
     },
   };
+}
+
+function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+  const detail = error.code === 'HPE_HEADER_OVERFLOW' ? 'the request headers are too large'
+    : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'the request did not arrive in time'
+    : 'the request is not valid HTTP';
+  const requestId = randomUUID();
+  const body = JSON.stringify({ ...new GatewayError('VALIDATION_FAILED', { detail }).toProblem(), requestId });
+  socket.end(
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function routeOf(request: FastifyRequest): string {
