@@ -14,6 +14,8 @@ export interface CatalogStore {
   readonly backend: CacheBackend;
   /** The newest copy known, fresh or not; null when none. Never throws. */
   get(key: string): Promise<CachedCatalog | null>;
+  /** The newest copy in the store shared by every replica (the local copy when there is none). Never throws. */
+  getShared(key: string): Promise<CachedCatalog | null>;
   /** Keeps the entry for `retainMs` (fresh time plus the stale window). Never throws. */
   set(key: string, entry: CachedCatalog, retainMs: number): Promise<void>;
   delete(key: string): Promise<void>;
@@ -29,6 +31,10 @@ export class MemoryCatalogStore implements CatalogStore {
   constructor(private readonly maxEntries = 256) {}
 
   async get(key: string): Promise<CachedCatalog | null> {
+    return this.peek(key);
+  }
+
+  async getShared(key: string): Promise<CachedCatalog | null> {
     return this.peek(key);
   }
 
@@ -82,6 +88,10 @@ export class RedisCatalogStore implements CatalogStore {
     }
   }
 
+  getShared(key: string): Promise<CachedCatalog | null> {
+    return this.get(key);
+  }
+
   async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
     try {
       await this.redis.set(key, JSON.stringify({ v: ENTRY_VERSION, fetchedAt: entry.fetchedAt, images: entry.images }), 'PX', Math.max(1, Math.round(retainMs)));
@@ -107,17 +117,28 @@ export class RedisCatalogStore implements CatalogStore {
  */
 export class TieredCatalogStore implements CatalogStore {
   readonly backend = 'redis' as const;
+  /** When Redis was last asked for a key this process holds only a stale copy of. */
+  private readonly sharedCheckedAt = new Map<string, number>();
 
   constructor(
     private readonly memory: MemoryCatalogStore,
     private readonly redis: CatalogStore,
     private readonly freshMs: number,
     private readonly retainMs: number,
+    /** A stale local copy is served without asking Redis again for this long (a failing vendor must not turn every request into a Redis read). */
+    private readonly recheckMs = 1000,
   ) {}
 
   async get(key: string): Promise<CachedCatalog | null> {
     const local = this.memory.peek(key);
     if (local && Date.now() - local.fetchedAt < this.freshMs) return local;
+    if (local && Date.now() - (this.sharedCheckedAt.get(key) ?? 0) < this.recheckMs) return local;
+    return this.getShared(key);
+  }
+
+  async getShared(key: string): Promise<CachedCatalog | null> {
+    const local = this.memory.peek(key);
+    if (local) this.sharedCheckedAt.set(key, Date.now());
     const shared = await this.redis.get(key);
     if (shared && (!local || shared.fetchedAt > local.fetchedAt)) {
       const remainingMs = this.retainMs - (Date.now() - shared.fetchedAt);
@@ -132,10 +153,12 @@ export class TieredCatalogStore implements CatalogStore {
   }
 
   async delete(key: string): Promise<void> {
+    this.sharedCheckedAt.delete(key);
     await Promise.all([this.memory.delete(key), this.redis.delete(key)]);
   }
 
   evictLocal(key: string): void {
+    this.sharedCheckedAt.delete(key);
     this.memory.evictLocal(key);
   }
 }

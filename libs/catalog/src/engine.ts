@@ -179,6 +179,8 @@ export class CatalogEngine {
   private fetchCoalesced(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
     const existing = this.inFlight.get(key);
     if (existing) return existing;
+    // An open circuit answers at once: no lease to take, no other replica to wait for.
+    if (runtime.breaker.state === CircuitState.Open) return this.fetchAndStore(runtime, key, deadline).then(({ entry }) => entry);
     return this.track(key, this.fetchAcrossReplicas(runtime, key, deadline, notBefore));
   }
 
@@ -199,7 +201,7 @@ export class CatalogEngine {
       const token = await this.coordination.acquire(key, this.leaseMs());
       if (token !== null) {
         // Another replica may have stored a catalog between this slice's cache read and the lease.
-        const shared = this.coordination.shared ? await this.store.get(key) : null;
+        const shared = this.coordination.shared ? await this.store.getShared(key) : null;
         if (shared && shared.fetchedAt >= notBefore) {
           await this.coordination.release(key, token);
           return shared;
@@ -215,10 +217,10 @@ export class CatalogEngine {
   private async awaitOtherReplica(providerId: string, key: string, deadline: number, notBefore: number): Promise<CachedCatalog | null> {
     while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-      const entry = await this.store.get(key);
+      const entry = await this.store.getShared(key);
       if (entry && entry.fetchedAt >= notBefore) return entry;
       if (!(await this.coordination.isHeld(key))) {
-        const last = await this.store.get(key);
+        const last = await this.store.getShared(key);
         return last && last.fetchedAt >= notBefore ? last : null;
       }
     }

@@ -1,0 +1,61 @@
+'use strict';
+// Shared by the benchmarks: the built gateway as a child process wired to in-process simulators.
+const { spawn } = require('node:child_process');
+const path = require('node:path');
+
+const root = path.resolve(__dirname, '..');
+const { startVendorSim } = require(path.join(root, 'dist/apps/vendor-sim/apps/vendor-sim/src/index.js'));
+
+function simEnv(sim) {
+  const c = sim.credentials;
+  return {
+    DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: sim.urls.didi, DIDI_REGIONS: 'bj,gz',
+    HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: sim.urls.huawei,
+    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: sim.urls.ucloud,
+    CECSTACK_ENDPOINT: sim.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
+  };
+}
+
+/** The built gateway on `port`; resolves once it is ready. */
+async function spawnGateway(sim, port, env) {
+  const child = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')], {
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', ...simEnv(sim), ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitReady(`${base}/health/ready`);
+  return { base, child, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
+}
+
+async function waitReady(url) {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('gateway not ready');
+}
+
+function summarize(r) {
+  return { connections: r.connections, seconds: r.duration, requestsPerSecond: round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
+}
+
+/** p50/p99/max of a list of milliseconds. */
+function percentiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { n: sorted.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(sorted[sorted.length - 1]) };
+}
+
+async function cleanRedis(url, prefix) {
+  const { Redis } = require('ioredis');
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+}
+
+const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round };
