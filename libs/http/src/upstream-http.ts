@@ -1,6 +1,7 @@
 import axios, { AxiosError, AxiosInstance } from 'axios';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { Readable } from 'node:stream';
 import { GatewayError, ProviderDeps, ProviderLogger, UpstreamObserver } from '@images/core';
 import { DEFAULT_RETRY_POLICY, RetryPolicy, RetrySchedule, pause } from './retry';
 
@@ -178,11 +179,7 @@ export class UpstreamHttp {
       signal: request.signal,
     });
     const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers ?? {})) {
-      if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-    }
-    return { status: response.status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) };
+    return { status: response.status, headers: lowerCaseHeaders(response.headers), text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) };
   }
 
   private transportError(error: unknown, request: UpstreamRequest): GatewayError {
@@ -223,6 +220,68 @@ export class UpstreamHttp {
     if (error) this.options.logger.warn({ ...line, code: error.code, vendorCode: error.upstream?.code }, 'upstream call failed');
     else this.options.logger.debug({ ...line, ...(cancelled ? { cancelled } : {}) }, 'upstream call');
   }
+
+  /**
+   * A call whose 2xx body is handed over as it arrives (a file download): same pool, deadline and metrics as `call`,
+   * no size limit, one attempt (a body cannot be replayed). A non-2xx answer is read up to STREAM_ERROR_BODY_BYTES and
+   * thrown as the GatewayError `translate` makes of it. The event is recorded when the answer's headers arrive.
+   */
+  async stream(request: UpstreamRequest, translate: TranslateFailure): Promise<UpstreamStream> {
+    const started = performance.now();
+    let status: number;
+    let headers: Record<string, string>;
+    let body: Readable;
+    try {
+      const query = UpstreamHttp.encodeQuery(request.query);
+      const response = await this.client.request<Readable>({
+        url: `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`,
+        method: request.method,
+        // Identity: a compressed answer would break Range offsets and Content-Length; the caller may still ask otherwise.
+        headers: { 'Accept-Encoding': 'identity', ...request.headers },
+        data: request.body,
+        signal: request.signal,
+        responseType: 'stream',
+        maxContentLength: -1,
+        decompress: false,
+      });
+      status = response.status;
+      headers = lowerCaseHeaders(response.headers);
+      body = response.data;
+      if (status < 200 || status > 299) {
+        const text = await readBounded(body, STREAM_ERROR_BODY_BYTES);
+        const failure = this.streamFailure(translate, { status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) }, request);
+        this.record(request, status, started, 1, failure);
+        throw failure;
+      }
+    } catch (error) {
+      if (error instanceof GatewayError) throw error;
+      if (isCancellation(request.signal)) {
+        this.record(request, 0, started, 1, undefined, true);
+        throw new GatewayError('UPSTREAM_ERROR', { provider: this.options.provider, detail: `${request.operation} was cancelled`, cause: error });
+      }
+      const transport = this.transportError(error, request);
+      this.record(request, 0, started, 1, transport);
+      throw transport;
+    }
+    this.record(request, status, started, 1);
+    // A body that breaks off after the headers: the consumer sees the stream error; the log says which call it was.
+    body.once('error', (error: Error) => {
+      const line = { provider: this.options.provider, operation: request.operation, method: request.method, path: request.path, reason: (error as NodeJS.ErrnoException).code ?? error.name };
+      if (isCancellation(request.signal)) this.options.logger.debug(line, 'upstream stream cancelled');
+      else this.options.logger.warn(line, 'upstream stream broke off');
+    });
+    return { status, headers, body };
+  }
+
+  /** The translator's GatewayError; a translator that trips over the answer makes it a bad response, as in `call`. */
+  private streamFailure(translate: TranslateFailure, response: UpstreamResponse, request: UpstreamRequest): GatewayError {
+    try {
+      return translate(response);
+    } catch (error) {
+      if (error instanceof GatewayError) return error;
+      return new GatewayError('UPSTREAM_BAD_RESPONSE', { provider: this.options.provider, upstream: { status: response.status }, detail: `${this.options.provider} answered ${request.operation} with something the gateway could not read`, cause: error });
+    }
+  }
 }
 
 /**
@@ -256,4 +315,58 @@ export function retryAfterSeconds(header: string | undefined): number | undefine
   const date = Date.parse(header);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** What `stream` hands back for a 2xx answer. */
+export interface UpstreamStream {
+  status: number;
+  /** Lower-case names. */
+  headers: Record<string, string>;
+  /** The body as it arrives: not buffered, not size-limited; destroying it closes the socket. */
+  body: Readable;
+}
+
+/** Turns a non-2xx answer to `stream` (its body read up to STREAM_ERROR_BODY_BYTES) into the vendor's GatewayError. */
+export type TranslateFailure = (response: UpstreamResponse) => GatewayError;
+
+/** An error answer is an envelope or a proxy's page: this much is plenty, and a vendor spewing a file as an error cannot fill memory. */
+export const STREAM_ERROR_BODY_BYTES = 64 * 1024;
+
+function lowerCaseHeaders(raw: object | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw ?? {})) {
+    if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}
+
+/** At most `limit` bytes of a body as text; the rest is not read (the stream is destroyed). */
+function readBounded(body: Readable, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData);
+      resolve(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
+    };
+    const onData = (chunk: Buffer | string) => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      chunks.push(bytes);
+      size += bytes.length;
+      if (size >= limit) {
+        finish();
+        body.destroy();
+      }
+    };
+    body.on('data', onData);
+    body.once('end', finish);
+    body.once('error', (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+  });
 }

@@ -194,7 +194,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
 
   it('identifies itself and scopes the cache by endpoint, token and region', () => {
     const a = provider('https://a.example.com');
-    expect(a).toMatchObject({ id: 'cecstack', capabilities: ['list'] });
+    expect(a).toMatchObject({ id: 'cecstack', displayName: 'CECSTACK IMS' });
     expect(a.accountScope).toBe(provider('https://a.example.com').accountScope);
     expect(a.accountScope).not.toBe(provider('https://b.example.com').accountScope);
     expect(cecstackRegistration.create({ ...configFor('https://a.example.com'), regionId: 'other' }, recordingDeps()).accountScope).not.toBe(a.accountScope);

@@ -8,6 +8,7 @@ export * from './config';
 export * from './errors';
 export * from './mapper';
 export * from './provider';
+export * from './requests';
 
 export const cecstackRegistration: ProviderRegistration<CecstackConfig> = {
   id: CECSTACK_PROVIDER_ID,
