@@ -7,3 +7,4 @@ export const CATALOG_STORE = Symbol('CATALOG_STORE');
 export const CATALOG_ENGINE = Symbol('CATALOG_ENGINE');
 export const SECRET_REDACTOR = Symbol('SECRET_REDACTOR');
 export const CATALOG_COORDINATION = Symbol('CATALOG_COORDINATION');
+export const IDEMPOTENCY_STORE = Symbol('IDEMPOTENCY_STORE');
