@@ -24,6 +24,8 @@ async function main() {
     HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: running.urls.huawei,
     UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: running.urls.ucloud,
     CECSTACK_ENDPOINT: running.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
+    // The simulated CECSTACK account (its doc examples' tenant and department): create and copy need them.
+    CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560',
   };
   const gateway = spawn(process.execPath, [gatewayMain], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 

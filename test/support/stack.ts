@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import type { ProviderRegistration } from '@images/core';
 import { createGatewayApp, GatewayApp } from '../../apps/gateway/src/app.factory';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-registry';
@@ -29,6 +30,12 @@ export function simEnv(sim: RunningSim): Record<string, string> {
   };
 }
 
+/** The CECSTACK account the simulator serves: create and copy need it (CECSTACK_TENANT_ID, CECSTACK_DEPARTMENT_ID). */
+export const CECSTACK_ACCOUNT_ENV: Readonly<Record<string, string>> = {
+  CECSTACK_TENANT_ID: '7074927169066926081',
+  CECSTACK_DEPARTMENT_ID: '7074631167051202560',
+};
+
 export interface Gateway {
   url: string;
   app: GatewayApp;
@@ -42,7 +49,10 @@ export interface Gateway {
  * A gateway built by the production factory, listening on loopback, wired to the simulator and (unless
  * `redis: false`) to a real Redis in the test database under its own key prefix, deleted on close.
  */
-export async function startGateway(sim: RunningSim, options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number } = {}): Promise<Gateway> {
+export async function startGateway(
+  sim: RunningSim,
+  options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number; registrations?: readonly ProviderRegistration<any>[] } = {},
+): Promise<Gateway> {
   const keyPrefix = options.keyPrefix ?? uniquePrefix('gw');
   const useRedis = options.redis ?? true;
   const env = {
@@ -55,7 +65,7 @@ export async function startGateway(sim: RunningSim, options: { env?: Record<stri
   };
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
-  const config = loadGatewayConfig(env, PROVIDER_REGISTRATIONS);
+  const config = loadGatewayConfig(env, options.registrations ?? PROVIDER_REGISTRATIONS);
   const app = await createGatewayApp(config, { logDestination });
   const url = await app.listen('127.0.0.1');
   return {
@@ -133,3 +143,16 @@ export async function getJson<T = any>(url: string, headers: Record<string, stri
 }
 
 export { Redis };
+
+/** Any method, a JSON body (or none), the answer parsed when it is JSON. */
+export async function sendJson<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  const response = await fetch(url, {
+    method,
+    headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try { parsed = JSON.parse(text); } catch { /* not JSON: the test sees the text */ }
+  return { status: response.status, headers: response.headers, body: parsed as T };
+}

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -10,14 +10,25 @@ import { ProblemFilter } from './common/problem.filter';
 import { StrictValidationPipe } from './common/validation';
 import { GatewayConfig } from './config/gateway-config';
 import { HealthController } from './health/health.controller';
+import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
+import { IdempotencyStore } from './idempotency/idempotency.store';
+import { ImageFilesController } from './images/image-files.controller';
+import { ImageSharesController } from './images/image-shares.controller';
+import { ImageWritesService } from './images/image-writes.service';
 import { LifecycleService } from './health/lifecycle.service';
 import { ImagesController } from './images/images.controller';
 import { ImagesService } from './images/images.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { OperationsController } from './operations/operations.controller';
+import { OperationsService } from './operations/operations.service';
 import { ProblemsController } from './problems/problems.controller';
+import { ProviderRouter } from './providers/provider-router';
 import { ProvidersController } from './providers/providers.controller';
-import { CATALOG_COORDINATION, CATALOG_ENGINE, CATALOG_STORE, GATEWAY_CONFIG, IMAGE_PROVIDERS, LOGGER, REDIS, SECRET_REDACTOR } from './tokens';
+import { CATALOG_COORDINATION, CATALOG_ENGINE, CATALOG_STORE, GATEWAY_CONFIG, IDEMPOTENCY_STORE, IMAGE_PROVIDERS, LOGGER, REDIS, SECRET_REDACTOR } from './tokens';
+
+/** Idempotency-Key answers are replayed for 24 h (API.md section 7). */
+const IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 
 /**
  * The whole gateway. Pipe and filter are APP_* providers, so an app built by a test behaves like production.
@@ -33,16 +44,31 @@ export class AppModule implements OnApplicationShutdown {
     return {
       module: AppModule,
       imports: [TerminusModule],
-      controllers: [ImagesController, ProvidersController, HealthController, MetricsController, ProblemsController],
+      controllers: [ImagesController, ImageFilesController, ImageSharesController, OperationsController, ProvidersController, HealthController, MetricsController, ProblemsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: SECRET_REDACTOR, useValue: redactor },
         { provide: APP_PIPE, useClass: StrictValidationPipe },
         { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         MetricsService,
         LifecycleService,
         ImagesService,
+        ImageWritesService,
+        OperationsService,
+        ProviderRouter,
+        {
+          provide: IDEMPOTENCY_STORE,
+          inject: [REDIS],
+          useFactory: (redis: Redis | null) =>
+            new IdempotencyStore(
+              redis,
+              // A pending key outlives any request (the write budget plus slack), so a crashed replica frees it.
+              { keyPrefix: config.cacheKeyPrefix, answerTtlMs: IDEMPOTENCY_TTL_MS, pendingTtlMs: config.providerTimeoutMs * 2 + 30_000 },
+              logger.child({ component: 'idempotency' }),
+            ),
+        },
         {
           provide: REDIS,
           useFactory: async (): Promise<Redis | null> => {

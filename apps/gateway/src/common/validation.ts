@@ -14,6 +14,8 @@ export class StrictValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       forbidUnknownValues: true,
+      // One message per field: a missing name is "required", not also "not a string" and "too short".
+      stopAtFirstError: true,
       validationError: { target: false, value: false },
       exceptionFactory: (errors) => validationFailed(flatten(errors)),
     });

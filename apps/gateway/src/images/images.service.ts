@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, Image, SecretRedactor, parseImageId } from '@images/core';
+import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
-import { CATALOG_ENGINE, SECRET_REDACTOR } from '../tokens';
+import { GatewayConfig } from '../config/gateway-config';
+import { ProviderRouter, budgetContext } from '../providers/provider-router';
+import { CATALOG_ENGINE, GATEWAY_CONFIG, SECRET_REDACTOR } from '../tokens';
 import { ListImagesQuery } from './dto/list-images.query';
 
 export const DEFAULT_LIMIT = 50;
@@ -30,6 +32,8 @@ export class ImagesService {
   constructor(
     @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
     @Inject(SECRET_REDACTOR) private readonly redactor: SecretRedactor,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly router: ProviderRouter,
   ) {}
 
   async list(query: ListImagesQuery, options: { bypassCache: boolean }): Promise<ImageList> {
@@ -69,12 +73,24 @@ export class ImagesService {
     };
   }
 
-  /** One image by its gateway id, from the owning provider's catalog. */
-  async get(id: string): Promise<Image> {
-    const parsed = parseImageId(id);
+  /**
+   * One image by its gateway id: the provider's exact lookup when it has one (cheap, and fresh right after a
+   * write), else the owning provider's (cached) catalog.
+   */
+  async get(id: string, requestId: string): Promise<Image> {
+    const { provider, localId } = this.router.owner(id);
     const notFound = () => new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
-    if (!parsed || !this.engine.provider(parsed.provider)) throw notFound();
-    const [slice] = await this.engine.slices([parsed.provider], { bypassCache: false });
+    if (typeof provider.getImage === 'function') {
+      const { ctx, stopClock } = budgetContext(provider.id, this.config.providerTimeoutMs, requestId);
+      try {
+        const image = await provider.getImage(localId, ctx);
+        if (image) return image;
+        throw notFound();
+      } finally {
+        stopClock();
+      }
+    }
+    const [slice] = await this.engine.slices([provider.id], { bypassCache: false });
     const image = slice.images.find((candidate) => candidate.id === id);
     if (image) return image;
     if (slice.status === 'error') throw slice.error!;

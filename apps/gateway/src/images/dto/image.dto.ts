@@ -78,7 +78,8 @@ export class ImageListDto {
 export class ProviderStateDto {
   @ApiProperty({ example: 'didi' }) id!: string;
   @ApiProperty() displayName!: string;
-  @ApiProperty({ type: [String], example: ['list'] }) capabilities!: string[];
+  @ApiProperty({ type: [String], example: ['list', 'get', 'create', 'update', 'delete'], description: 'What the provider can do; anything else answers 501 UNSUPPORTED_OPERATION' }) capabilities!: string[];
+  @ApiProperty({ type: [String], example: ['createImage', 'updateImage', 'deleteImage'], description: 'The write operations it implements, by name' }) operations!: string[];
   @ApiProperty({ enum: ['closed', 'open', 'half-open'] }) circuit!: string;
   @ApiProperty({ type: String, nullable: true }) lastSuccessAt!: string | null;
   @ApiProperty({ nullable: true, type: 'object', additionalProperties: true }) lastError!: Record<string, unknown> | null;
@@ -86,4 +87,47 @@ export class ProviderStateDto {
 
 export class ProviderListDto {
   @ApiProperty({ type: [ProviderStateDto] }) providers!: ProviderStateDto[];
+}
+
+export class OperationDto {
+  @ApiProperty({ example: 'didi:3fd352092a3f553cb124223f6a7f09b4', description: '{provider}:{jobId}; poll GET /operations/{id}' }) id!: string;
+  @ApiProperty({ example: 'didi' }) provider!: string;
+  @ApiProperty({ example: 'CreateCIMG', description: "The vendor's job type" }) type!: string;
+  @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) progress!: number;
+  @ApiProperty({ type: String, nullable: true, description: 'The gateway id of the image the job works on, when known' }) resourceId!: string | null;
+  @ApiProperty({ type: ProblemDto, nullable: true, description: 'Why the job failed' }) error!: ProblemDto | null;
+}
+
+export class WriteAcceptedDto {
+  @ApiProperty({ type: ImageDto, nullable: true, description: 'The image as far as it is known yet' }) image!: ImageDto | null;
+  @ApiProperty({ type: OperationDto, nullable: true, description: 'The vendor job to poll, when the vendor has one' }) operation!: OperationDto | null;
+}
+
+export class ImageShareDto {
+  @ApiProperty({ example: '7085524801413873664' }) userId!: string;
+  @ApiProperty({ type: String, nullable: true, description: "The vendor's id of the share record" }) shareId!: string | null;
+  @ApiProperty({ type: String, nullable: true }) status!: string | null;
+  @ApiProperty({ type: String, nullable: true }) createdAt!: string | null;
+}
+
+export class ImageShareListDto {
+  @ApiProperty({ type: [ImageShareDto] }) shares!: ImageShareDto[];
+}
+
+export class ExportTargetDto {
+  @ApiProperty({ example: 'hello1' }) name!: string;
+  @ApiProperty({ example: 'AZ0' }) azId!: string;
+  @ApiProperty({ example: 'ecs49' }) cellId!: string;
+}
+
+export class ExportTargetListDto {
+  @ApiProperty({ type: [ExportTargetDto], description: 'Buckets the image can be exported to; each may carry more vendor fields' }) targets!: ExportTargetDto[];
+}
+
+export class UploadTargetDto {
+  @ApiProperty({ type: String, nullable: true, description: 'Pass to POST /images/{id}/upload/complete when the upload used one' }) uploadId!: string | null;
+  @ApiPropertyOptional({ description: 'The object-store bucket to put the file into' }) bucket?: string;
+  @ApiPropertyOptional({ description: 'The object name to put the file under' }) file?: string;
+  @ApiPropertyOptional({ description: 'The object-store endpoint' }) domain?: string;
 }

@@ -1,0 +1,66 @@
+import { INestApplication, applyDecorators } from '@nestjs/common';
+import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { PROBLEMS, ProblemCode } from '@images/core';
+import { PROBLEM_CONTENT_TYPE } from '../common/problem.filter';
+import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.interceptor';
+import { ProblemDto } from '../images/dto/image.dto';
+
+/** Documents the problems a route may answer, grouped by status: `@ApiProblems('NOT_FOUND', 'CONFLICT')`. */
+export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
+  return applyDecorators(...[...byStatus].map(([status, group]) => ApiResponse({ status, type: ProblemDto, description: group.join(', ') })));
+}
+
+/** What any call that reaches a vendor may answer besides its own outcome. */
+export const UPSTREAM_PROBLEMS: ProblemCode[] = ['FORBIDDEN', 'QUOTA_EXCEEDED', 'RATE_LIMITED', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'];
+
+/** The OpenAPI document served at /docs-json. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('images-gateway')
+      .setDescription('One REST API over the VM-image catalogs of several clouds. Errors are RFC 9457 problem+json; see /problems/{type}.')
+      .setVersion('1')
+      .build(),
+  );
+  return withIdempotencyHeader(withProblemContent(document));
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+/**
+ * Every error the gateway answers is `application/problem+json` (the ProblemFilter): error responses documented
+ * with the Problem schema, or with no body at all, are documented under that media type. The health probes'
+ * 503 is their report, not a problem, and is left alone.
+ */
+export function withProblemContent(document: OpenAPIObject): OpenAPIObject {
+  const problemRef = { $ref: `#/components/schemas/${ProblemDto.name}` };
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of METHODS) {
+      const responses = item[method]?.responses ?? {};
+      for (const [status, response] of Object.entries(responses)) {
+        if (!/^[45]/.test(status) || !response || '$ref' in response) continue;
+        const schemas = Object.values(response.content ?? {}).map((media) => (media.schema as { $ref?: string } | undefined)?.$ref);
+        const isProblem = schemas.includes(problemRef.$ref);
+        const bodiless = schemas.length === 0;
+        // Whatever media types the route produces on success, its errors are problems only.
+        if (isProblem || (bodiless && !path.startsWith('/health'))) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problemRef } };
+      }
+    }
+  }
+  return document;
+}
+
+/** Every POST takes an Idempotency-Key (the interceptor applies to all of them). */
+function withIdempotencyHeader(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    const post = item.post;
+    if (!post) continue;
+    const parameters = post.parameters ?? [];
+    if (!parameters.some((p) => 'name' in p && p.name.toLowerCase() === 'idempotency-key')) parameters.push(IDEMPOTENCY_HEADER_DOC);
+    post.parameters = parameters;
+  }
+  return document;
+}

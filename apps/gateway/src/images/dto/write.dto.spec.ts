@@ -1,0 +1,113 @@
+import { GatewayError } from '@images/core';
+import { StrictValidationPipe } from '../../common/validation';
+import { checkProviderFields } from './provider-fields';
+import { CompleteUploadBody, CopyImageBody, CreateImageBody, ExportImageBody, IMAGE_NAME, PrepareUploadBody, ShareImageBody, UpdateImageBody } from './write.dto';
+
+const pipe = new StrictValidationPipe();
+
+async function validate(metatype: Function, value: unknown): Promise<unknown> {
+  return pipe.transform(value, { type: 'body', metatype: metatype as never });
+}
+
+/** The fields a refused body names; fails the test when the body is accepted. */
+async function refusedFields(metatype: Function, value: unknown): Promise<string[]> {
+  const error = await validate(metatype, value).then(() => null, (e: unknown) => e);
+  if (!(error instanceof GatewayError)) throw new Error(`expected a validation failure, got ${String(error)}`);
+  expect(error.code).toBe('VALIDATION_FAILED');
+  return (error.errors ?? []).map((e) => e.field);
+}
+
+const CECSTACK_CREATE = {
+  provider: 'cecstack', name: 'centos8.2', diskFormat: 'qcow2', minDiskGiB: 10, minRamMiB: 512, osType: 'linux', platform: 'CentOS', architecture: 'x86_64', bits: 64,
+};
+
+describe('write DTOs', () => {
+  describe('image names', () => {
+    it.each(['a', 'centos8.2', 'web 01', '政务云-办公_v1.2', 'A'.repeat(128), '𠀀字'])('accepts %s', (name) => {
+      expect(IMAGE_NAME.test(name)).toBe(true);
+    });
+    it.each(['', ' a', 'a ', 'a/b', 'a:b', 'a\tb', 'é', 'emoji😀', 'A'.repeat(129), 'a,b'])('refuses %j', (name) => {
+      expect(IMAGE_NAME.test(name)).toBe(false);
+    });
+  });
+
+  it('accepts a full CECSTACK create and a DiDi one', async () => {
+    await expect(validate(CreateImageBody, { ...CECSTACK_CREATE, description: 'ok', visibility: 'private', bootMode: 'UEFI', fromUrl: 'https://10.253.6.101/img.qcow2', dataDisks: [{ url: 'https://10.0.0.1/d.qcow2', minDiskGiB: 10 }] })).resolves.toBeInstanceOf(CreateImageBody);
+    await expect(validate(CreateImageBody, { provider: 'didi', name: 'from snap', fromSnapshot: '3fd352092a3f553cb124223f6a7f09b4', region: 'bj' })).resolves.toBeInstanceOf(CreateImageBody);
+  });
+
+  it.each([
+    [{ ...CECSTACK_CREATE, minDiskGiB: 10.5 }, 'minDiskGiB'],
+    [{ ...CECSTACK_CREATE, minRamMiB: -1 }, 'minRamMiB'],
+    [{ ...CECSTACK_CREATE, bits: '64' }, 'bits'],
+    [{ ...CECSTACK_CREATE, osType: 'Linux' }, 'osType'],
+    [{ ...CECSTACK_CREATE, architecture: 'arm' }, 'architecture'],
+    [{ ...CECSTACK_CREATE, visibility: 'shared' }, 'visibility'],
+    [{ ...CECSTACK_CREATE, diskFormat: 'QCOW2' }, 'diskFormat'],
+    [{ ...CECSTACK_CREATE, bootMode: 'legacy' }, 'bootMode'],
+    [{ ...CECSTACK_CREATE, platform: 'Cent\nOS' }, 'platform'],
+    [{ ...CECSTACK_CREATE, fromUrl: 'ftp://host/x' }, 'fromUrl'],
+    [{ ...CECSTACK_CREATE, provider: 'Not A Provider' }, 'provider'],
+    [{ ...CECSTACK_CREATE, description: 'x'.repeat(257) }, 'description'],
+    [{ ...CECSTACK_CREATE, osVersion: null }, 'osVersion'],
+    [{ ...CECSTACK_CREATE, extra: 1 }, 'extra'],
+  ])('refuses a create with a bad field (%#)', async (body, field) => {
+    expect(await refusedFields(CreateImageBody, body)).toContain(field);
+  });
+
+  it('names every bad field at once', async () => {
+    expect((await refusedFields(CreateImageBody, { provider: 'cecstack', name: ' x', minDiskGiB: 0, bits: 16 })).sort()).toEqual(['bits', 'minDiskGiB', 'name']);
+  });
+
+  it('validates patches, copies, uploads, shares and exports', async () => {
+    await expect(validate(UpdateImageBody, { name: 'new name', minDiskGiB: 20 })).resolves.toBeInstanceOf(UpdateImageBody);
+    expect(await refusedFields(UpdateImageBody, { minRamMiB: 1.5 })).toEqual(['minRamMiB']);
+    expect(await refusedFields(CopyImageBody, { description: 'only' })).toEqual(['name']);
+    expect(await refusedFields(PrepareUploadBody, { sizeBytes: Number.MAX_SAFE_INTEGER + 2 })).toEqual(['sizeBytes']);
+    await expect(validate(PrepareUploadBody, { sizeBytes: 2 ** 40 })).resolves.toMatchObject({ sizeBytes: 2 ** 40 });
+    expect(await refusedFields(CompleteUploadBody, { result: 'SUCCESS' })).toEqual(['result']);
+    await expect(validate(ShareImageBody, { userIds: Array.from({ length: 50 }, (_, i) => `7085524801413873${String(i).padStart(3, '0')}`) })).resolves.toBeInstanceOf(ShareImageBody);
+    expect(await refusedFields(ShareImageBody, { userIds: 'u1' })).toContain('userIds');
+    expect(await refusedFields(ShareImageBody, { userIds: [1] })).toContain('userIds');
+    expect(await refusedFields(ExportImageBody, { bucket: { name: 'b', azId: 'AZ0', cellId: 'ecs49', owner: 'x' } })).toEqual(['bucket.owner']);
+    expect(await refusedFields(ExportImageBody, { bucket: 'hello1' })).toContain('bucket');
+  });
+
+  describe('what each provider takes (API.md section 7)', () => {
+    const refused = (fn: () => void) => {
+      try {
+        fn();
+      } catch (error) {
+        return (error as GatewayError).errors?.map((e) => `${e.field}: ${e.message}`) ?? [];
+      }
+      return [];
+    };
+
+    it('requires a snapshot from DiDi and takes none of the CECSTACK fields', () => {
+      expect(refused(() => checkProviderFields('create', 'didi', { name: 'a' }))).toEqual(['fromSnapshot: is required by didi for create']);
+      expect(refused(() => checkProviderFields('create', 'didi', { name: 'a', fromSnapshot: 's', diskFormat: 'raw' }))).toEqual(['diskFormat: is not taken by didi for create']);
+      expect(refused(() => checkProviderFields('create', 'didi', { name: 'a', fromSnapshot: 's', region: 'gz', description: 'dd' }))).toEqual([]);
+    });
+
+    it('requires the image metadata from CECSTACK, and refuses a snapshot or region', () => {
+      const { provider: _p, ...fields } = CECSTACK_CREATE;
+      expect(refused(() => checkProviderFields('create', 'cecstack', fields))).toEqual([]);
+      expect(refused(() => checkProviderFields('create', 'cecstack', { name: 'a', region: 'x' })).sort()).toEqual([
+        'architecture: is required by cecstack for create', 'bits: is required by cecstack for create', 'diskFormat: is required by cecstack for create',
+        'minDiskGiB: is required by cecstack for create', 'minRamMiB: is required by cecstack for create', 'osType: is required by cecstack for create',
+        'platform: is required by cecstack for create', 'region: is not taken by cecstack for create',
+      ]);
+    });
+
+    it('lets DiDi rename only, and copy only to a region', () => {
+      expect(refused(() => checkProviderFields('update', 'didi', { name: 'a', description: 'dd' }))).toEqual(['description: is not taken by didi for update']);
+      expect(refused(() => checkProviderFields('copy', 'didi', { name: 'a' }))).toEqual(['region: is required by didi for copy']);
+      expect(refused(() => checkProviderFields('copy', 'cecstack', { name: 'a', region: 'gz' }))).toEqual(['region: is not taken by cecstack for copy']);
+    });
+
+    it('leaves a provider without an entry to its own checks', () => {
+      expect(refused(() => checkProviderFields('create', 'huawei', { name: 'a', anything: 1 }))).toEqual([]);
+      expect(refused(() => checkProviderFields('create', 'toString', { name: 'a' }))).toEqual([]);
+    });
+  });
+});
