@@ -3,13 +3,14 @@ import { GatewayError } from '@images/core';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { fakeRegistrations, FakeProvider, ListOnlyProvider } from './support/fake-provider';
 import { Gateway, getJson, sendJson, startGateway, startSim } from './support/stack';
+import { IMAGE_SUB_ROUTES } from './support/image-routes';
 
 // The gateway's write mechanics over in-memory providers (no vendor behind them): routing, answers, 404/501,
 // validation before any call, read-your-writes, the file stream, idempotency and the OpenAPI document.
 
 const WRITE_CALLS = (fake: FakeProvider) => Object.entries(fake.calls).filter(([name]) => !['getImage', 'listShares', 'listExportTargets', 'getOperation', 'downloadImage'].includes(name)).reduce((sum, [, n]) => sum + n, 0);
 
-describe('write routes over in-memory providers', () => {
+describe('write IMAGE_SUB_ROUTES over in-memory providers', () => {
   let sim: RunningSim;
   let gateway: Gateway;
   let fake: FakeProvider;
@@ -129,29 +130,14 @@ describe('write routes over in-memory providers', () => {
   });
 
   describe('routing', () => {
-    // Three entries each: jest hands a test with more parameters than its row a `done` callback.
-  const routes: Array<[string, string, unknown]> = [
-      ['PATCH', '', { name: 'x' }],
-      ['DELETE', '', undefined],
-      ['POST', '/copy', { name: 'x' }],
-      ['POST', '/upload', { sizeBytes: 10 }],
-      ['POST', '/upload/complete', { result: 'success' }],
-      ['GET', '/file', undefined],
-      ['GET', '/shares', undefined],
-      ['POST', '/shares', { userIds: ['u1'] }],
-      ['DELETE', '/shares/u1', undefined],
-      ['GET', '/export-targets', undefined],
-      ['POST', '/export', { bucket: { name: 'b', azId: 'a', cellId: 'c' } }],
-    ];
-
-    it.each(routes)('%s /images/{id}%s: 404 for an unknown provider or a malformed id', async (method, suffix, body) => {
+    it.each(IMAGE_SUB_ROUTES)('%s /images/{id}%s: 404 for an unknown provider or a malformed id', async (method, suffix, body) => {
       for (const id of ['nosuch:img-1', 'no-colon']) {
         const answer = await sendJson(method, url(`/images/${id}${suffix}`), body);
         expect([answer.status, answer.body.code]).toEqual([404, 'NOT_FOUND']);
       }
     });
 
-    it.each(routes)('%s /images/{id}%s: 501 naming provider and operation where the provider has none', async (method, suffix, body) => {
+    it.each(IMAGE_SUB_ROUTES)('%s /images/{id}%s: 501 naming provider and operation where the provider has none', async (method, suffix, body) => {
       const answer = await sendJson(method, url(`/images/listonly:one${suffix}`), body);
       expect(answer.status).toBe(501);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');

@@ -1,6 +1,7 @@
 import { Image } from '@images/core';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { CECSTACK_ACCOUNT_ENV, Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
+import { IMAGE_SUB_ROUTES } from './support/image-routes';
 
 // API.md section 7 end to end: the gateway, the real providers and the vendor simulators.
 
@@ -269,19 +270,6 @@ describe('writes over the simulated vendors', () => {
   });
 
   describe('501 for every (provider, operation) pair a provider lacks', () => {
-    const SUB_ROUTES: Array<[string, string, unknown]> = [
-      ['PATCH', '', { name: 'x' }],
-      ['DELETE', '', undefined],
-      ['POST', '/copy', { name: 'x' }],
-      ['POST', '/upload', { sizeBytes: 10 }],
-      ['POST', '/upload/complete', { result: 'success' }],
-      ['GET', '/file', undefined],
-      ['GET', '/shares', undefined],
-      ['POST', '/shares', { userIds: ['u1'] }],
-      ['DELETE', '/shares/u1', undefined],
-      ['GET', '/export-targets', undefined],
-      ['POST', '/export', { bucket: { name: 'b', azId: 'a', cellId: 'c' } }],
-    ];
 
     it('lists what each provider supports in GET /providers, and every other write is 501 naming provider and operation', async () => {
       const { body } = await getJson(url('/providers'));
@@ -298,7 +286,7 @@ describe('writes over the simulated vendors', () => {
       };
       let checked = 0;
       for (const vendor of ['didi', 'huawei', 'ucloud', 'cecstack']) {
-        for (const [method, suffix, requestBody] of SUB_ROUTES) {
+        for (const [method, suffix, requestBody] of IMAGE_SUB_ROUTES) {
           const operation = operationOf[`${method} ${suffix}`];
           if (supported[vendor].includes(operation)) continue;
           const answer = await sendJson(method, url(`/images/${images[vendor]}${suffix}`), requestBody);

@@ -1,21 +1,11 @@
+import type { DidiJob } from './catalogs/didi';
 import { DIDI_DOC_CREATE_ANSWER, DIDI_DOC_CREATE_REQUEST } from './fixtures/didi-examples';
 import { DIDI_SNAPSHOTS, RunningSim, startVendorSim } from './index';
 
 // The CIMG writes and the job results over real sockets, as the gateway's client will call them.
 
 type Json = any;
-interface Job {
-  jobUuid: string;
-  resourceUuid: string;
-  type: string;
-  progress: number;
-  done: boolean;
-  success: boolean;
-  result: string;
-  status: string;
-  resourceType: string;
-  uuid: string;
-}
+type Job = DidiJob;
 
 const BJ_SNAPSHOT = DIDI_SNAPSHOTS.find((snapshot) => snapshot.regionId === 'bj')!;
 const GZ_SNAPSHOT = DIDI_SNAPSHOTS.find((snapshot) => snapshot.regionId === 'gz')!;
