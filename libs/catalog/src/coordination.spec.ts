@@ -134,4 +134,21 @@ describe('CatalogEngine across replicas sharing Redis', () => {
     expect(late.cache).toBe('hit');
     expect(provider.calls).toBe(2);
   });
+
+  it("adopts another replica's refresh instead of refreshing again when its own copy comes due later", async () => {
+    const provider = new CountingProvider();
+    const options = { cacheTtlSeconds: 2, refreshAheadRatio: 0.5 };
+    const [a, b] = [replica(provider, options), replica(provider, options)];
+    await a.slices(['p'], { bypassCache: false });
+    await b.slices(['p'], { bypassCache: false });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await a.slices(['p'], { bypassCache: false });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(provider.calls).toBe(2);
+    // B's own copy is still fresh but due: it finds A's newer catalog in Redis rather than asking the vendor.
+    const [slice] = await b.slices(['p'], { bypassCache: false });
+    expect(slice.cache).toBe('hit');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(provider.calls).toBe(2);
+  });
 });

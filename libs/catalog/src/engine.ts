@@ -152,7 +152,7 @@ export class CatalogEngine {
     if (!bypassCache) {
       const cached = await cachedRead;
       if (cached && this.isFresh(cached)) {
-        if (this.isDueForRefresh(cached)) this.refreshAhead(runtime, key);
+        if (this.isDueForRefresh(cached)) this.refreshAhead(runtime, key, cached);
         return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.ageSeconds(cached), images: cached.images, latencyMs: latency() });
       }
     }
@@ -213,12 +213,13 @@ export class CatalogEngine {
     }
   }
 
-  /** Null when the lease is gone without a new catalog: the caller takes over. */
+  /**
+   * Null when the lease is gone without a new catalog: the caller takes over. Only the small lease key is polled;
+   * the holder releases it once the catalog is in Redis, so the catalog itself is read once.
+   */
   private async awaitOtherReplica(providerId: string, key: string, deadline: number, notBefore: number): Promise<CachedCatalog | null> {
     while (performance.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
-      const entry = await this.store.getShared(key);
-      if (entry && entry.fetchedAt >= notBefore) return entry;
       if (!(await this.coordination.isHeld(key))) {
         const last = await this.store.getShared(key);
         return last && last.fetchedAt >= notBefore ? last : null;
@@ -247,8 +248,9 @@ export class CatalogEngine {
   }
 
   /** A catalog read late in its life is refreshed now, in the background, so steady traffic never waits for the vendor. */
-  private refreshAhead(runtime: ProviderRuntime, key: string): void {
-    if (this.inFlight.has(key) || this.refreshing.has(key)) return;
+  private refreshAhead(runtime: ProviderRuntime, key: string, current: CachedCatalog): void {
+    // An open circuit would only fail it; the stale window covers the catalog meanwhile.
+    if (this.inFlight.has(key) || this.refreshing.has(key) || runtime.breaker.state === CircuitState.Open) return;
     this.refreshing.add(key);
     const deadline = performance.now() + this.options.providerTimeoutMs;
     void (async () => {
@@ -256,6 +258,9 @@ export class CatalogEngine {
       // Null: another replica is refreshing it already.
       if (token === null) return;
       if (this.inFlight.has(key)) return void this.coordination.release(key, token);
+      // Another replica refreshed it since this copy was read: adopting its catalog (getShared) is the refresh.
+      const shared = this.coordination.shared ? await this.store.getShared(key) : null;
+      if (shared && shared.fetchedAt > current.fetchedAt) return void this.coordination.release(key, token);
       await this.track(key, this.fetchUnderLease(runtime, key, deadline, token));
     })()
       // Failures are counted by the fetch itself; the catalog in hand keeps serving.
