@@ -23,3 +23,34 @@ describe('UpstreamHttp bulkhead', () => {
     }
   });
 });
+
+describe('UpstreamHttp download pool', () => {
+  it('keeps API calls flowing while downloads hold every socket of their own pool', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((req, res) => {
+      if (req.url === '/file') {
+        // A download that never finishes: headers and one chunk, then silence.
+        res.writeHead(200, { 'content-type': 'application/octet-stream' });
+        res.write(Buffer.alloc(1024));
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const deps = recordingDeps();
+    const http = new UpstreamHttp({ provider: 'p', baseUrl: `http://127.0.0.1:${port}`, observer: deps.observer, logger: deps.logger, maxSockets: 1, maxStreams: 2 });
+    const downloads = new AbortController();
+    try {
+      const streams = await Promise.all([1, 2].map(() => http.stream({ operation: 'file', method: 'GET', path: '/file', signal: downloads.signal }, () => { throw new Error('not an error answer'); })));
+      expect(streams.map((s) => s.status)).toEqual([200, 200]);
+      const started = performance.now();
+      await expect(http.call({ operation: 'list', method: 'GET', path: '/list', signal: AbortSignal.timeout(2000) }, (r) => r.json)).resolves.toEqual({ ok: true });
+      expect(performance.now() - started).toBeLessThan(500);
+    } finally {
+      downloads.abort();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});

@@ -15,6 +15,8 @@ export interface UpstreamHttpOptions {
   maxSockets: number;
   /** A body larger than this is a bad response, so a garbage-spewing vendor cannot exhaust memory. */
   maxResponseBytes?: number;
+  /** Concurrent streamed downloads (their own pool); default `maxSockets`. */
+  maxStreams?: number;
   /** How idempotent reads are retried; default DEFAULT_RETRY_POLICY. */
   retryPolicy?: RetryPolicy;
 }
@@ -77,14 +79,14 @@ const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 /** The one outbound HTTP wrapper: deadline by abort signal, keep-alive pool, transport errors as GatewayErrors. */
 export class UpstreamHttp {
   private readonly client: AxiosInstance;
+  /** Downloads hold a socket for their whole transfer: their own pool, so they never starve the API calls. */
+  private readonly streamClient: AxiosInstance;
   private readonly base: URL;
 
   constructor(private readonly options: UpstreamHttpOptions) {
     this.base = new URL(options.baseUrl);
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: 'lifo' as const };
     this.client = axios.create({
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      ...pooledAgents(options.maxSockets),
       // We read the raw text ourselves: a garbage body must be seen as garbage, not half-parsed.
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
@@ -94,6 +96,7 @@ export class UpstreamHttp {
       proxy: false,
       maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     });
+    this.streamClient = axios.create({ ...pooledAgents(options.maxStreams ?? options.maxSockets), validateStatus: () => true, maxRedirects: 0, proxy: false });
   }
 
   /** The wrapper a provider uses: its pool sized by the gateway's per-provider concurrency. */
@@ -233,7 +236,7 @@ export class UpstreamHttp {
     let body: Readable;
     try {
       const query = UpstreamHttp.encodeQuery(request.query);
-      const response = await this.client.request<Readable>({
+      const response = await this.streamClient.request<Readable>({
         url: `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`,
         method: request.method,
         // Identity: a compressed answer would break Range offsets and Content-Length; the caller may still ask otherwise.
@@ -315,6 +318,12 @@ export function retryAfterSeconds(header: string | undefined): number | undefine
   const date = Date.parse(header);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+/** A keep-alive pool of `size` sockets, which is also the cap on concurrent requests through it. */
+function pooledAgents(size: number): { httpAgent: http.Agent; httpsAgent: https.Agent } {
+  const agentOptions = { keepAlive: true, maxSockets: size, maxFreeSockets: size, scheduling: 'lifo' as const };
+  return { httpAgent: new http.Agent(agentOptions), httpsAgent: new https.Agent(agentOptions) };
 }
 
 /** What `stream` hands back for a 2xx answer. */
