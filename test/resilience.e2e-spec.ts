@@ -322,3 +322,34 @@ function rawExchange(port: number, request: string): Promise<string> {
     socket.connect(port, '127.0.0.1', () => socket.end(request));
   });
 }
+
+describe('GET /images/{id} when the exact lookup fails', () => {
+  let sim: RunningSim;
+  let admin: SimAdmin;
+  let gateway: Gateway;
+  beforeAll(async () => {
+    sim = await startSim();
+    admin = new SimAdmin(sim);
+    gateway = await startGateway(sim, { redis: false, env: { PROVIDER_TIMEOUT_MS: '500' } });
+  });
+  afterEach(() => admin.clearFaults());
+  afterAll(async () => {
+    await gateway.close();
+    await sim.close();
+  });
+
+  it('answers from the cached catalog when the vendor cannot, and with the vendor problem when the catalog lacks it', async () => {
+    const { body } = await getJson(`${gateway.url}/images?provider=cecstack&limit=1`);
+    const image = body.items[0] as { id: string; providerImageId: string };
+    await admin.fault('cecstack', { kind: 'hang', pathContains: `/images/${image.providerImageId}` });
+    const started = performance.now();
+    const fallback = await getJson(`${gateway.url}/images/${encodeURIComponent(image.id)}`);
+    expect(fallback.status).toBe(200);
+    expect(fallback.body.id).toBe(image.id);
+    expect(performance.now() - started).toBeLessThan(1500);
+
+    await admin.fault('cecstack', { kind: 'status', httpStatus: 503, pathContains: '/images/img-notincatalog' });
+    const missing = await getJson(`${gateway.url}/images/cecstack:img-notincatalog`);
+    expect([missing.status, missing.body.code]).toEqual([503, 'UPSTREAM_UNAVAILABLE']);
+  });
+});

@@ -116,6 +116,11 @@ export class CatalogEngine {
     }));
   }
 
+  /** True while the provider's circuit is open: calls to it are paused. */
+  circuitOpen(providerId: string): boolean {
+    return this.runtimes.get(providerId)?.breaker.state === CircuitState.Open;
+  }
+
   /** Every selected provider's slice, in the order asked. Never rejects. */
   async slices(providerIds: readonly string[], options: { bypassCache: boolean }): Promise<CatalogSlice[]> {
     return Promise.all(providerIds.map((id) => this.slice(id, options.bypassCache)));

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, Image, SecretRedactor } from '@images/core';
+import { GatewayError, Image, SecretRedactor, isGatewayError } from '@images/core';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
 import { GatewayConfig } from '../config/gateway-config';
@@ -75,26 +75,34 @@ export class ImagesService {
 
   /**
    * One image by its gateway id: the provider's exact lookup when it has one (cheap, and fresh right after a
-   * write), else the owning provider's (cached) catalog.
+   * write), else the owning provider's (cached) catalog. The lookup goes through the same protection as the list:
+   * an open circuit skips it, and a vendor failure falls back to the cached (even stale) catalog when it has the image.
    */
   async get(id: string, requestId: string): Promise<Image> {
     const { provider, localId } = this.router.owner(id);
-    const notFound = () => new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
-    if (typeof provider.getImage === 'function') {
-      const { ctx, stopClock } = budgetContext(provider.id, this.config.providerTimeoutMs, requestId);
-      try {
-        const image = await provider.getImage(localId, ctx);
-        if (image) return image;
-        throw notFound();
-      } finally {
-        stopClock();
-      }
+    if (typeof provider.getImage !== 'function' || this.engine.circuitOpen(provider.id)) return this.fromCatalog(provider.id, id);
+    const { ctx, stopClock } = budgetContext(provider.id, this.config.providerTimeoutMs, requestId);
+    let image: Image | null;
+    try {
+      image = await provider.getImage(localId, ctx);
+    } catch (error) {
+      if (!isGatewayError(error) || !error.retryable) throw error;
+      return this.fromCatalog(provider.id, id, error);
+    } finally {
+      stopClock();
     }
-    const [slice] = await this.engine.slices([provider.id], { bypassCache: false });
+    if (image) return image;
+    throw notFound(id);
+  }
+
+  /** The image from its provider's catalog slice; `lookupError` (the failed exact lookup) wins over "not found". */
+  private async fromCatalog(providerId: string, id: string, lookupError?: GatewayError): Promise<Image> {
+    const [slice] = await this.engine.slices([providerId], { bypassCache: false });
     const image = slice.images.find((candidate) => candidate.id === id);
     if (image) return image;
+    if (lookupError) throw lookupError;
     if (slice.status === 'error') throw slice.error!;
-    throw notFound();
+    throw notFound(id);
   }
 
   private selectProviders(provider: string | undefined): string[] {
@@ -130,4 +138,8 @@ function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretReda
     // Only a vendor's words can carry a credential back; the rest is ours.
     ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
+}
+
+function notFound(id: string): GatewayError {
+  return new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
 }

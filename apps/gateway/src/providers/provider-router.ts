@@ -87,5 +87,6 @@ export function budgetContext(provider: string, budgetMs: number, requestId: str
   timer.unref();
   if (cancel?.aborted) controller.abort(cancel.reason);
   else cancel?.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
-  return { ctx: { signal: controller.signal, requestId }, stopClock: () => clearTimeout(timer) };
+  // The deadline lets reads inside the operation retry only when a retry still fits.
+  return { ctx: { signal: controller.signal, deadline: performance.now() + budgetMs, requestId }, stopClock: () => clearTimeout(timer) };
 }
