@@ -29,7 +29,7 @@ export interface GatewayApp {
    * (up to SHUTDOWN_GRACE_MS, then their connections are cut), and Redis is closed last.
    * True when everything finished within the grace period.
    */
-  shutdown(reason: string): Promise<boolean>;
+  shutdown(reason: string, options?: { delay?: boolean }): Promise<boolean>;
 }
 
 /** Builds the gateway exactly as production runs it; e2e tests call this too. */
@@ -46,6 +46,8 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 1024 },
+    // Requests still arriving while draining are answered normally (with Connection: close), not with Fastify's bare 503.
+    return503OnClosing: false,
     // A request the HTTP parser refuses (bad header bytes, headers too large) never reaches a route: same problem+json.
     clientErrorHandler: answerUnparsableRequest,
     // A malformed URL or an over-long path is refused by the router, before Nest: same problem+json.
@@ -90,10 +92,10 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       app.get(LifecycleService).markServing();
       return app.getUrl();
     },
-    async shutdown(reason: string) {
+    async shutdown(reason: string, { delay = true }: { delay?: boolean } = {}) {
       app.get(LifecycleService).markDraining();
       logger.info({ reason, delayMs: config.shutdownDelayMs, graceMs: config.shutdownGraceMs }, 'draining: readiness answers 503');
-      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+      if (delay && config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       // Fastify stops accepting, closes idle keep-alive sockets and waits for the requests in flight; Nest then closes Redis.
       const closed = app.close().then(() => true);
       let timer: NodeJS.Timeout | undefined;

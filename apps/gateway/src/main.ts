@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const drain = (signal: string) => {
     if (draining) return;
     draining = true;
-    gateway.shutdown(signal).then(
+    // An orchestrator's SIGTERM waits SHUTDOWN_DELAY_MS for traffic to move away; a Ctrl-C in a terminal does not.
+    gateway.shutdown(signal, { delay: signal === 'SIGTERM' }).then(
       (clean) => process.exit(clean ? 0 : 1),
       (error: unknown) => {
         gateway.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');

@@ -65,7 +65,7 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     circuitHalfOpenAfterMs: integer(env, 'CIRCUIT_HALF_OPEN_AFTER_MS', 10_000, 100, 3_600_000),
     providerMaxConcurrency: integer(env, 'PROVIDER_MAX_CONCURRENCY', 8, 1, 256),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], 'info'),
-    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 0, 0, 120_000),
+    shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 2000, 0, 120_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     providers,
     secrets,
