@@ -19,7 +19,7 @@ function simEnv(sim) {
 /** The built gateway on `port`; resolves once it is ready. */
 async function spawnGateway(sim, port, env) {
   const child = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')], {
-    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', ...simEnv(sim), ...env },
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', ...simEnv(sim), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

@@ -168,7 +168,7 @@ describe('two gateway processes sharing one Redis', () => {
   async function coldRun(replicas: number): Promise<{ requests: Record<string, number>; statuses: number[] }> {
     const prefix = uniquePrefix('replicas');
     prefixes.push(prefix);
-    const env = { ...simEnv(sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, PROVIDER_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn' };
+    const env = { ...simEnv(sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, PROVIDER_TIMEOUT_MS: '5000', LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
     const started = await Promise.all(Array.from({ length: replicas }, () => spawnGateway(env)));
     processes.push(...started);
     await admin.resetStats();
