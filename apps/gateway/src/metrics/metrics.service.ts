@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent } from '@images/core';
 import { CatalogSlice, CircuitStateName, EngineObserver } from '@images/catalog';
 
+const MAX_UNKNOWN_CODES = 50;
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Prometheus series of the gateway; a registry per app so test apps never share counters. Labels never carry secrets. */
@@ -23,8 +24,24 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
   private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
   private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
 
+  private readonly unknownCodes = new Map<string, Set<string>>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * Codes outside the tables come from the vendor, unbounded: the first MAX_UNKNOWN_CODES of each provider get their
+   * own series, the rest share `other`, so a vendor cannot blow up the series count.
+   */
+  private unknownCodeLabel(provider: string, code: string | undefined): string {
+    const label = boundLabel(code);
+    const seen = this.unknownCodes.get(provider) ?? new Set<string>();
+    this.unknownCodes.set(provider, seen);
+    if (seen.has(label)) return label;
+    if (seen.size >= MAX_UNKNOWN_CODES) return 'other';
+    seen.add(label);
+    return label;
   }
 
   initProviders(ids: readonly string[]): void {
@@ -36,8 +53,9 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
     this.upstreamRequests.inc({ provider: event.provider, operation: event.operation, outcome });
     this.upstreamDuration.observe({ provider: event.provider, operation: event.operation }, event.latencyMs / 1000);
     if (event.problemCode) {
-      this.upstreamErrors.inc({ provider: event.provider, code: event.problemCode, vendor_code: boundLabel(event.vendorCode) });
-      if (event.unknownVendorCode) this.unmappedVendorCodes.inc({ provider: event.provider, vendor_code: boundLabel(event.vendorCode) });
+      const vendorCode = event.unknownVendorCode ? this.unknownCodeLabel(event.provider, event.vendorCode) : boundLabel(event.vendorCode);
+      this.upstreamErrors.inc({ provider: event.provider, code: event.problemCode, vendor_code: vendorCode });
+      if (event.unknownVendorCode) this.unmappedVendorCodes.inc({ provider: event.provider, vendor_code: vendorCode });
     }
   }
 
