@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from '@images/testing';
+import { startRedisServer } from '../../../../test/support/processes';
 import { IdempotencyStore, Lease, StoredAnswer, sha256 } from './idempotency.store';
 
 const ANSWER: StoredAnswer = { status: 202, headers: { location: '/operations/didi:bj.job1', 'content-type': 'application/json; charset=utf-8' }, body: '{"image":null}' };
@@ -155,6 +156,31 @@ describe('IdempotencyStore', () => {
       expect(await store.claim('k', 'fp')).toEqual({ outcome: 'replay', answer: ANSWER });
       expect((await store.claim('k', 'other')).outcome).toBe('mismatch');
       expect(warnings.filter((w) => w.includes('fall back to process memory'))).toHaveLength(1);
+    });
+  });
+
+  describe('when Redis comes back', () => {
+    it('still replays a key this replica answered during the outage, instead of claiming it afresh in Redis', async () => {
+      const server = await startRedisServer();
+      const client = new Redis({ host: '127.0.0.1', port: server.port, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => 50 });
+      client.on('error', () => undefined);
+      try {
+        await new Promise((resolve) => client.once('ready', resolve));
+        const { logger } = recordingLogger();
+        const store = new IdempotencyStore(client, { keyPrefix: 'back:', answerTtlMs: DAY_MS, pendingTtlMs: 10_000 }, logger);
+        await server.kill();
+        const lease = leaseOf(await store.claim('k', 'fp'));
+        expect(lease.backend).toBe('memory');
+        await store.complete(lease, ANSWER);
+        await server.restart();
+        for (let i = 0; i < 50 && client.status !== 'ready'; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(client.status).toBe('ready');
+        expect(await store.claim('k', 'fp')).toEqual({ outcome: 'replay', answer: ANSWER });
+        expect((await store.claim('k', 'other')).outcome).toBe('mismatch');
+      } finally {
+        client.disconnect();
+        await server.stop();
+      }
     });
   });
 });

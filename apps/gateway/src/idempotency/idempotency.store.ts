@@ -84,6 +84,9 @@ export class IdempotencyStore {
   async claim(idempotencyKey: string, fingerprint: string): Promise<Claim> {
     const recordKey = this.recordKey(idempotencyKey);
     const pendingValue = JSON.stringify({ state: 'pending', fingerprint, token: randomUUID() } satisfies PendingRecord);
+    // A key this replica handled while Redis failed is known only here, and Redis (back now) must not claim it afresh.
+    const local = this.memory.get(recordKey);
+    if (local !== undefined) return decide(parseRecord(local), fingerprint);
     if (this.redis) {
       try {
         return await this.claimInRedis(this.redis, recordKey, fingerprint, pendingValue);
@@ -136,10 +139,7 @@ export class IdempotencyStore {
       const existing = await redis.get(recordKey);
       this.onRedisOk();
       if (existing === null) continue;
-      const claim = decide(parseRecord(existing), fingerprint);
-      // An answer Redis failed to take was kept here: this replica can still replay it.
-      const local = this.memory.get(recordKey);
-      return claim.outcome === 'in-flight' && local !== undefined ? decide(parseRecord(local), fingerprint) : claim;
+      return decide(parseRecord(existing), fingerprint);
     }
     return { outcome: 'in-flight' };
   }
