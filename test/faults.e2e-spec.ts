@@ -136,6 +136,10 @@ describe('when nothing stale is available', () => {
       ['huawei', 'UPSTREAM_UNAVAILABLE'],
       ['cecstack', 'UPSTREAM_UNAVAILABLE'],
     ]);
+    // The access line of a failed request still says what each provider did.
+    const line = gateway.logs.map((l) => JSON.parse(l) as { msg?: string; status?: number; sources?: Array<{ provider: string; code?: string }>; problem?: { code: string } }).find((l) => l.msg === 'request' && l.status === 502);
+    expect(line?.problem).toEqual({ code: 'ALL_PROVIDERS_FAILED' });
+    expect(line?.sources?.map((s) => [s.provider, s.code])).toEqual([['huawei', 'UPSTREAM_UNAVAILABLE'], ['cecstack', 'UPSTREAM_UNAVAILABLE']]);
   });
 });
 

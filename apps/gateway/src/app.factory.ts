@@ -10,7 +10,7 @@ import type { DestinationStream, Logger } from 'pino';
 import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
 import { createLogger, NestPinoLogger } from './common/logger';
-import { sourcesOf } from './common/request-log';
+import { problemOf, sourcesOf } from './common/request-log';
 import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './common/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
@@ -77,7 +77,7 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
     const latencyMs = reply.elapsedTime;
     metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
     if (route === '/metrics' || route.startsWith('/health')) return;
-    logger.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs), sources: sourcesOf(request) }, 'request');
+    logger.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs), sources: sourcesOf(request), problem: problemOf(request) }, 'request');
   });
 
   SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError, ProblemCode, SecretRedactor, isGatewayError } from '@images/core';
 import { LOGGER, SECRET_REDACTOR } from '../tokens';
+import { attachProblem } from './request-log';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -35,6 +36,7 @@ export class ProblemFilter implements ExceptionFilter {
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: GatewayError, redactor: SecretRedactor): void {
+  attachProblem(request, error);
   const body = redactor.value({ ...error.toProblem(), instance: request.url, requestId: String(request.id) });
   if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
     reply.header('Retry-After', String(error.retryAfterSeconds));

@@ -24,3 +24,18 @@ export function attachSources(request: FastifyRequest, sources: readonly SourceO
 export function sourcesOf(request: FastifyRequest): unknown {
   return (request as unknown as Record<symbol, unknown>)[SOURCES];
 }
+
+const PROBLEM = Symbol('problem');
+
+/** The problem a request was answered with, for its access-log line: its code, the provider that caused it, and for
+ * ALL_PROVIDERS_FAILED each provider's outcome. */
+export function attachProblem(request: FastifyRequest, problem: { code: string; provider?: string; extensions?: Record<string, unknown> }): void {
+  (request as unknown as Record<symbol, unknown>)[PROBLEM] = { code: problem.code, ...(problem.provider ? { provider: problem.provider } : {}) };
+  const sources = problem.extensions?.sources;
+  if (Array.isArray(sources) && sourcesOf(request) === undefined) attachSources(request, sources as SourceOutcome[]);
+}
+
+export function problemOf(request: FastifyRequest): unknown {
+  return (request as unknown as Record<symbol, unknown>)[PROBLEM];
+}
+

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Image } from '@images/core';
 import { send } from '../common/answer';
@@ -43,8 +43,7 @@ export class ImagesController {
   @ApiOperation({ summary: "One image by its gateway id: the provider's exact lookup where it has one, else its cached catalog" })
   @ApiParam(ID_PARAM)
   @ApiOkResponse({ type: ImageDto })
-  @ApiNotFoundResponse({ type: ProblemDto, description: 'NOT_FOUND' })
-  @ApiBadGatewayResponse({ type: ProblemDto, description: 'The owning provider failed (and, without an exact lookup, no cached catalog holds the image)' })
+  @ApiProblems('NOT_FOUND', ...UPSTREAM_PROBLEMS)
   async get(@Param('id') id: string, @RequestId() requestId: string): Promise<Image> {
     return this.images.get(id, requestId);
   }
