@@ -200,7 +200,7 @@ describe('graceful shutdown', () => {
     await sim.close();
   });
 
-  it('on SIGTERM turns readiness to 503, finishes the slow request in flight, closes Redis and exits 0', async () => {
+  it('on SIGTERM turns readiness to 503, finishes the slow request in flight, closes cleanly and exits 0', async () => {
     const prefix = uniquePrefix('shutdown');
     const gateway = await spawnGateway({ ...simEnv(sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, SHUTDOWN_DELAY_MS: '400', PROVIDER_TIMEOUT_MS: '5000' });
     try {
