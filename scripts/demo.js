@@ -50,7 +50,8 @@ Try:
 Ctrl-C stops everything.`);
 
   const stop = async (code) => {
-    gateway.kill('SIGTERM');
+    // SIGINT: an interactive stop, without the readiness delay meant for orchestrators.
+    gateway.kill('SIGINT');
     await running.close();
     process.exit(code);
   };
