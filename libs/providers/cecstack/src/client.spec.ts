@@ -1,6 +1,6 @@
 import { GatewayError, Image } from '@images/core';
 import { WireRequest } from '@images/http';
-import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
+import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, rejectedGatewayError, startFakeUpstream } from '@images/testing';
 import { CecstackAuth, CecstackConfig, CecstackProvider, cecstackConfigFromEnv, cecstackRegistration } from './index';
 import publicExample from './fixtures/public-images.json';
 import sharedExample from './fixtures/shared-images.json';
@@ -29,16 +29,6 @@ function lists(catalogs: { public: unknown[]; private: unknown[]; shared: unknow
 
 function configFor(url: string): CecstackConfig {
   return cecstackConfigFromEnv({ CECSTACK_ENDPOINT: url, CECSTACK_TOKEN: TOKEN, CECSTACK_REGION_ID: REGION }) as CecstackConfig;
-}
-
-async function expectGatewayError(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 const ctx = (ms = 5000) => ({ signal: AbortSignal.timeout(ms) });
@@ -141,7 +131,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
       request.path === PATHS.private ? { status, body: { requestId: 'req-err', code, message: '资源不存在', data: null } } : lists(empty)(request),
     );
     const deps = recordingDeps();
-    const error = await expectGatewayError(provider(upstream.url, deps).listCatalog(ctx()));
+    const error = await rejectedGatewayError(provider(upstream.url, deps).listCatalog(ctx()));
     expect(error.code).toBe(expected);
     expect(error.upstream).toEqual({ status, code, message: '资源不存在', requestId: 'req-err' });
     expect(error.detail).toBe(`cecstack answered ${code}: 资源不存在`);
@@ -150,7 +140,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
 
   it('a bare 429 with Retry-After -> RATE_LIMITED', async () => {
     upstream = await startFakeUpstream(() => ({ status: 429, body: 'slow down', headers: { 'retry-after': '4' } }));
-    const error = await expectGatewayError(provider(upstream.url).listCatalog(ctx()));
+    const error = await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.retryAfterSeconds).toBe(4);
   });
@@ -158,7 +148,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
   it('a hang is aborted by the slice signal -> UPSTREAM_TIMEOUT', async () => {
     upstream = await startFakeUpstream((request) => (request.path === PATHS.shared ? { hang: true } : lists(empty)(request)));
     const started = Date.now();
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx(150)))).code).toBe('UPSTREAM_TIMEOUT');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx(150)))).code).toBe('UPSTREAM_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -168,12 +158,12 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
     ['list entries that are not objects', { body: envelope(['img-1'], 1) }],
   ])('%s -> UPSTREAM_BAD_RESPONSE', async (_label, answer) => {
     upstream = await startFakeUpstream(() => answer);
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
   it('a connection reset -> UPSTREAM_UNAVAILABLE', async () => {
     upstream = await startFakeUpstream(() => ({ reset: true }));
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('never lets the token reach a log line or an error, even when the vendor echoes it', async () => {
@@ -182,7 +172,7 @@ describe('CECSTACK IMS lists against a real HTTP server', () => {
     const failures: GatewayError[] = [];
     for (const answer of [echo, () => ({ hang: true }), () => ({ body: 'garbage' }), () => ({ reset: true })] as Array<(r: FakeRequest) => FakeAnswer>) {
       upstream = await startFakeUpstream(answer);
-      failures.push(await expectGatewayError(provider(upstream.url, deps).listCatalog(ctx(150))));
+      failures.push(await rejectedGatewayError(provider(upstream.url, deps).listCatalog(ctx(150))));
       await upstream.close();
       upstream = undefined;
     }

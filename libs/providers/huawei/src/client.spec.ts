@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { GatewayError, Image, ImageProvider } from '@images/core';
-import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
+import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, rejectedGatewayError, startFakeUpstream } from '@images/testing';
 import { HuaweiConfig, huaweiConfigFromEnv, huaweiRegistration, mapHuaweiImage } from './index';
 import listImagesExample from './fixtures/list-images.json';
 
@@ -51,16 +51,6 @@ function recomputeSignature(request: FakeRequest, secretKey: string) {
   const canonicalRequest = [request.method, uri, canonicalQuery, canonicalHeaders, signedHeaders, sha256(request.body)].join('\n');
   const stringToSign = `SDK-HMAC-SHA256\n${request.headers['x-sdk-date']}\n${sha256(canonicalRequest)}`;
   return { access, names, signature, expected: createHmac('sha256', secretKey).update(stringToSign).digest('hex') };
-}
-
-async function expectGatewayError(promise: Promise<unknown>): Promise<GatewayError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof GatewayError) return error;
-    throw error;
-  }
-  throw new Error('expected a GatewayError');
 }
 
 const ctx = (ms = 5000) => ({ signal: AbortSignal.timeout(ms) });
@@ -146,7 +136,7 @@ describe('Huawei ListImages against a real HTTP server', () => {
   ])('HTTP %i %j is translated to %s', async (status, body, code, headers) => {
     upstream = await startFakeUpstream(() => ({ status, body, headers: { 'x-request-id': 'hdr-req', ...headers } }));
     const deps = recordingDeps();
-    const error = await expectGatewayError(provider(upstream.url, { HUAWEI_TOKEN: TOKEN }, deps).listCatalog(ctx()));
+    const error = await rejectedGatewayError(provider(upstream.url, { HUAWEI_TOKEN: TOKEN }, deps).listCatalog(ctx()));
     expect(error.code).toBe(code);
     expect(error.provider).toBe('huawei');
     expect(error.upstream).toEqual({ status, code: body.error_code, message: body.error_msg, requestId: 'hdr-req' });
@@ -174,13 +164,13 @@ describe('Huawei ListImages against a real HTTP server', () => {
     upstream = await startFakeUpstream((request) =>
       request.query.get('offset') === '200' ? { status: 500, body: { error_code: 'WKS.0500', error_msg: 'boom' } } : pagedCatalog()(request),
     );
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_ERROR');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_ERROR');
   });
 
   it('a hang is aborted by the slice signal -> UPSTREAM_TIMEOUT', async () => {
     upstream = await startFakeUpstream(() => ({ hang: true }));
     const started = Date.now();
-    const error = await expectGatewayError(provider(upstream.url).listCatalog(ctx(150)));
+    const error = await rejectedGatewayError(provider(upstream.url).listCatalog(ctx(150)));
     expect(error.code).toBe('UPSTREAM_TIMEOUT');
     expect(Date.now() - started).toBeLessThan(2000);
   });
@@ -191,18 +181,18 @@ describe('Huawei ListImages against a real HTTP server', () => {
     ['images that are not objects', { body: { total_count: 1, images: ['img-1'] } }],
   ])('%s -> UPSTREAM_BAD_RESPONSE', async (_label, answer) => {
     upstream = await startFakeUpstream(() => answer);
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
   it('a connection reset -> UPSTREAM_UNAVAILABLE', async () => {
     upstream = await startFakeUpstream(() => ({ reset: true }));
-    expect((await expectGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await rejectedGatewayError(provider(upstream.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('a refused connection -> UPSTREAM_UNAVAILABLE', async () => {
     const closed = await startFakeUpstream(() => ({}));
     await closed.close();
-    expect((await expectGatewayError(provider(closed.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((await rejectedGatewayError(provider(closed.url).listCatalog(ctx()))).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
   it('never lets a credential reach a log line or an error, even when the vendor echoes it', async () => {
@@ -305,15 +295,15 @@ describe('Huawei getImage (ListImages filtered by image_id)', () => {
     await upstream.close();
 
     upstream = await startFakeUpstream(() => ({ status: 404, body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist' } }));
-    expect((await expectGatewayError(get(upstream.url, 'gone'))).code).toBe('UPSTREAM_ERROR');
+    expect((await rejectedGatewayError(get(upstream.url, 'gone'))).code).toBe('UPSTREAM_ERROR');
     await upstream.close();
 
     upstream = await startFakeUpstream(() => ({ status: 404, body: '<html>not here</html>' }));
-    expect((await expectGatewayError(get(upstream.url, 'gone'))).code).toBe('NOT_FOUND');
+    expect((await rejectedGatewayError(get(upstream.url, 'gone'))).code).toBe('NOT_FOUND');
   });
 
   it('translates other failures as the list does', async () => {
     upstream = await startFakeUpstream(() => ({ status: 401, body: { error_code: 'APIGW.0301', error_msg: 'bad token' } }));
-    expect((await expectGatewayError(get(upstream.url, docItem.id))).code).toBe('UPSTREAM_AUTH_FAILED');
+    expect((await rejectedGatewayError(get(upstream.url, docItem.id))).code).toBe('UPSTREAM_AUTH_FAILED');
   });
 });
