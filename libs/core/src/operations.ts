@@ -49,18 +49,8 @@ export interface CreateImageInput {
   dataDisks?: Array<{ url: string; minDiskGiB: number }>;
 }
 
-export interface ImagePatch {
-  name?: string;
-  description?: string;
-  minDiskGiB?: number;
-  minRamMiB?: number;
-  osType?: OsType;
-  platform?: string;
-  osVersion?: string;
-  architecture?: Architecture;
-  bits?: 32 | 64;
-  bootMode?: string;
-}
+/** The fields a PATCH may change (API.md section 7), typed as at creation. */
+export type ImagePatch = Partial<Pick<CreateImageInput, 'name' | 'description' | 'minDiskGiB' | 'minRamMiB' | 'osType' | 'platform' | 'osVersion' | 'architecture' | 'bits' | 'bootMode'>>;
 
 export interface CopyImageInput {
   name: string;
