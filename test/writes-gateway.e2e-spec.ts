@@ -4,6 +4,7 @@ import { RunningSim } from '../apps/vendor-sim/src';
 import { fakeRegistrations, FakeProvider, ListOnlyProvider } from './support/fake-provider';
 import { Gateway, getJson, sendJson, startGateway, startSim } from './support/stack';
 import { IMAGE_SUB_ROUTES } from './support/image-routes';
+import { downloadMeasuringMemory } from './support/download';
 
 // The gateway's write mechanics over in-memory providers (no vendor behind them): routing, answers, 404/501,
 // validation before any call, read-your-writes, the file stream, idempotency and the OpenAPI document.
@@ -251,20 +252,11 @@ describe('write IMAGE_SUB_ROUTES over in-memory providers', () => {
 
     it('streams a 1.25 GiB file without holding it: memory stays within a few tens of MiB', async () => {
       const size = 1.25 * 2 ** 30;
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      let received = 0;
-      try {
-        const response = await fetch(url('/images/fake:large/file'));
-        expect(response.status).toBe(200);
-        expect(response.headers.get('content-length')).toBe(String(size));
-        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength;
-      } finally {
-        clearInterval(sampler);
-      }
-      expect(received).toBe(size);
-      expect((peak - baseline) / 2 ** 20).toBeLessThan(64);
+      const download = await downloadMeasuringMemory(url('/images/fake:large/file'));
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-length')).toBe(String(size));
+      expect(download.received).toBe(size);
+      expect(download.growthMiB).toBeLessThan(64);
     }, 120_000);
 
     it('destroys the provider stream when the caller goes away', async () => {

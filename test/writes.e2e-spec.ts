@@ -2,6 +2,7 @@ import { Image } from '@images/core';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { CECSTACK_ACCOUNT_ENV, Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
 import { IMAGE_SUB_ROUTES } from './support/image-routes';
+import { downloadMeasuringMemory } from './support/download';
 
 // API.md section 7 end to end: the gateway, the real providers and the vendor simulators.
 
@@ -78,20 +79,11 @@ describe('writes over the simulated vendors', () => {
       expect(range.headers.get('content-range')).toBe(`bytes 0-99/${size}`);
       expect((await range.arrayBuffer()).byteLength).toBe(100);
 
-      const baseline = process.memoryUsage().rss;
-      let peak = baseline;
-      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-      let received = 0;
-      try {
-        const file = await fetch(url(`/images/${id}/file`));
-        expect(file.status).toBe(200);
-        expect(file.headers.get('content-length')).toBe(String(size));
-        for await (const chunk of file.body as unknown as AsyncIterable<Uint8Array>) received += chunk.byteLength;
-      } finally {
-        clearInterval(sampler);
-      }
-      expect(received).toBe(size);
-      expect((peak - baseline) / 2 ** 20).toBeLessThan(64);
+      const download = await downloadMeasuringMemory(url(`/images/${id}/file`));
+      expect(download.status).toBe(200);
+      expect(download.headers.get('content-length')).toBe(String(size));
+      expect(download.received).toBe(size);
+      expect(download.growthMiB).toBeLessThan(64);
     }, 180_000);
 
     it('refuses an upload larger than the min disk (400) and one into an image that is not queued (409)', async () => {

@@ -94,8 +94,8 @@ export class AppModule implements OnApplicationShutdown {
           // Replicas sharing Redis fetch each catalog once and hear each other's writes.
           provide: CATALOG_COORDINATION,
           inject: [REDIS],
-          useFactory: async (redis: Redis | null): Promise<CatalogCoordination> =>
-            redis ? new RedisCoordination(redis, await connectSubscriber(redis), config.cacheKeyPrefix, logger.child({ component: 'coordination' })) : new LocalCoordination(),
+          useFactory: (redis: Redis | null): CatalogCoordination =>
+            redis ? new RedisCoordination(redis, connectSubscriber(redis), config.cacheKeyPrefix, logger.child({ component: 'coordination' })) : new LocalCoordination(),
         },
         {
           provide: IMAGE_PROVIDERS,

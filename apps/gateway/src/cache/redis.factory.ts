@@ -30,12 +30,15 @@ export async function connectRedis(url: string, logger: Logger): Promise<Redis> 
   return redis;
 }
 
-/** A second connection for pub/sub (a subscribed connection can send no other command); it never delays start-up. */
-export async function connectSubscriber(redis: Redis): Promise<Redis> {
+/**
+ * A second connection for pub/sub (a subscribed connection can send no other command). Not awaited: the
+ * coordination subscribes on its 'ready', so a Redis that is down never delays start-up a second time.
+ */
+export function connectSubscriber(redis: Redis): Redis {
   const subscriber = redis.duplicate();
   // Its errors are the main connection's errors, already logged once per outage.
   subscriber.on('error', () => undefined);
-  await Promise.race([subscriber.connect().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, READY_WAIT_MS).unref())]);
+  void subscriber.connect().catch(() => undefined);
   return subscriber;
 }
 
