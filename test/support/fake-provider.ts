@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
+import { DynamicModule, Module } from '@nestjs/common';
 import {
   CallContext, Capability, CopyImageInput, CreateImageInput, ExportTarget, GatewayError, Image, ImageDownload, ImagePatch, ImageProvider, ImageShare,
-  Operation, ProviderRegistration, UploadTarget, WriteResult,
+  Operation, ProviderRegistration, UploadTarget, WriteResult, imageProviderToken,
 } from '@images/core';
 
 /** A file of `size` bytes made on demand, 64 KiB per read: never held whole, and it records being destroyed. */
@@ -225,15 +226,24 @@ export class ListOnlyProvider implements ImageProvider {
   }
 }
 
+/** A vendor module with no HTTP behind it: the provider `create` makes, under the provider's token. */
+@Module({})
+export class FakeVendorModule {
+  static forProvider(providerId: string, create: () => ImageProvider): DynamicModule {
+    const token = imageProviderToken(providerId);
+    return { module: FakeVendorModule, providers: [{ provide: token, useFactory: create }], exports: [token] };
+  }
+}
+
 /** Registrations of both fakes (enabled by FAKE_PROVIDERS=1); `instances` holds what the gateway made. */
 export function fakeRegistrations(): { registrations: ProviderRegistration<object>[]; instances: { fake?: FakeProvider; listOnly?: ListOnlyProvider } } {
   const instances: { fake?: FakeProvider; listOnly?: ListOnlyProvider } = {};
   const enabled = (env: Readonly<Record<string, string | undefined>>) => (env.FAKE_PROVIDERS === '1' ? {} : null);
+  const registration = (id: string, create: () => ImageProvider): ProviderRegistration<object> => ({
+    id, envVariables: ['FAKE_PROVIDERS'], rules: {}, secretsOf: () => [], fromEnv: enabled, create, module: (_config, context) => FakeVendorModule.forProvider(context.providerId, create),
+  });
   return {
     instances,
-    registrations: [
-      { id: 'fake', envVariables: ['FAKE_PROVIDERS'], secretsOf: () => [], fromEnv: enabled, create: () => (instances.fake = new FakeProvider()) },
-      { id: 'listonly', envVariables: ['FAKE_PROVIDERS'], secretsOf: () => [], fromEnv: enabled, create: () => (instances.listOnly = new ListOnlyProvider()) },
-    ],
+    registrations: [registration('fake', () => (instances.fake = new FakeProvider())), registration('listonly', () => (instances.listOnly = new ListOnlyProvider()))],
   };
 }

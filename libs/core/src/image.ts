@@ -5,6 +5,9 @@ export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 export const VISIBILITIES = ['public', 'private', 'shared', 'market', 'unknown'] as const;
 export type Visibility = (typeof VISIBILITIES)[number];
 
+/** What an image can be created as: shared and unknown are states, not choices. */
+export const CREATE_VISIBILITIES = ['public', 'private', 'market'] as const satisfies readonly Visibility[];
+
 export const OS_TYPES = ['linux', 'windows', 'other'] as const;
 export type OsType = (typeof OS_TYPES)[number];
 

@@ -6,3 +6,6 @@ export * from './config';
 export * from './normalize';
 export * from './redact';
 export * from './operations';
+export * from './budget';
+export * from './vendor-module';
+export * from './rules';

@@ -1,5 +1,9 @@
+import type { DynamicModule } from '@nestjs/common';
 import { Image } from './image';
 import type { ImageOperations } from './operations';
+import { SecretRedactor } from './redact';
+import type { ProviderRules } from './rules';
+import type { VendorModuleContext } from './vendor-module';
 
 /** What a provider can do; the gateway answers 501 for the rest and lists these in GET /providers. */
 export const CAPABILITIES = [
@@ -90,6 +94,13 @@ export interface ProviderDeps {
   logger: ProviderLogger;
   /** Upper bound on concurrent upstream requests of this provider (bulkhead and socket pool size). */
   maxConcurrentRequests: number;
+  /** The gateway's one redactor (every configured secret); a provider built alone makes its own from its secrets. */
+  redactor?: SecretRedactor;
+}
+
+/** The gateway's redactor, or one of the provider's own secrets when it is built alone (a unit test). */
+export function providerRedactor(deps: ProviderDeps, ownSecrets: readonly string[]): SecretRedactor {
+  return deps.redactor ?? new SecretRedactor(ownSecrets);
 }
 
 /** Raised by a registration's `fromEnv` for a bad or half-set variable; start-up prints its message as one line. */
@@ -109,8 +120,12 @@ export type Env = Readonly<Record<string, string | undefined>>;
 export interface ProviderRegistration<TConfig = unknown> {
   readonly id: string;
   readonly envVariables: readonly string[];
+  readonly rules: ProviderRules;
   /** Values of these must never appear in logs, errors or metrics. */
   secretsOf(config: TConfig): string[];
   fromEnv(env: Env): TConfig | null;
+  /** The provider itself, plain TypeScript (the vendor module calls this with its axios instance; unit tests call it directly). */
   create(config: TConfig, deps: ProviderDeps): ImageProvider;
+  /** The vendor's Nest module for one account: it provides the ImageProvider under `imageProviderToken(context.providerId)`. */
+  module(config: TConfig, context: VendorModuleContext): DynamicModule;
 }

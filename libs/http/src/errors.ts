@@ -1,5 +1,6 @@
 import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo } from '@images/core';
-import { UpstreamResponse, retryAfterSeconds } from './upstream-http';
+import { UpstreamResponse } from './upstream-types';
+import { retryAfterSeconds } from './wire';
 
 /** What a vendor said beyond the status; each vendor reads these from its own header or envelope. */
 export interface VendorAnswer {

@@ -2,7 +2,7 @@ import { GatewayError } from '@images/core';
 import { FakeAnswer, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
 import { httpStatusError } from './errors';
 import { RetrySchedule } from './retry';
-import { UpstreamHttp, UpstreamRequest, UpstreamResponse } from './upstream-http';
+import { UpstreamHttp, UpstreamRequest, UpstreamResponse } from '.';
 
 /** Answers queued per path; once a path's queue is empty it answers 200. */
 const scripts = new Map<string, FakeAnswer[]>();

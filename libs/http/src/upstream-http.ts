@@ -1,107 +1,38 @@
-import axios, { AxiosError, AxiosInstance } from 'axios';
-import * as http from 'node:http';
-import * as https from 'node:https';
+import axios, { AxiosError, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type { Readable } from 'node:stream';
-import { GatewayError, ProviderDeps, ProviderLogger, UpstreamObserver } from '@images/core';
-import { DEFAULT_RETRY_POLICY, RetryPolicy, RetrySchedule, pause } from './retry';
-
-export interface UpstreamHttpOptions {
-  provider: string;
-  /** Scheme, host, port and an optional path prefix; request paths are appended to it. */
-  baseUrl: string;
-  observer: UpstreamObserver;
-  logger: ProviderLogger;
-  /** Keep-alive pool size: also the cap on concurrent requests to this vendor. */
-  maxSockets: number;
-  /** A body larger than this is a bad response, so a garbage-spewing vendor cannot exhaust memory. */
-  maxResponseBytes?: number;
-  /** Concurrent streamed downloads (their own pool); default `maxSockets`. */
-  maxStreams?: number;
-  /** How idempotent reads are retried; default DEFAULT_RETRY_POLICY. */
-  retryPolicy?: RetryPolicy;
-}
-
-export type QueryValue = string | number | boolean | undefined | null;
-
-export interface UpstreamRequest {
-  /** A short stable name for metrics and logs, e.g. `cimg/list`. */
-  operation: string;
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Appended to the base URL's path. */
-  path: string;
-  /** Sent in this order; undefined and null values are dropped. */
-  query?: ReadonlyArray<readonly [string, QueryValue]>;
-  headers?: Record<string, string>;
-  /** Serialised already: signers hash the exact bytes sent. */
-  body?: string;
-  signal: AbortSignal;
-  /**
-   * Whether a retryable failure (throttling, 5xx, reset) is tried again. Default: GET only.
-   * A read sent as POST opts in; a write never does (the vendor may have acted on the first attempt).
-   */
-  retry?: boolean;
-  /** The performance.now() time the caller's budget ends (CallContext.deadline): retries must fit before it. */
-  deadline?: number;
-}
-
-/** One request exactly as it goes on the wire: what an auth strategy may read (and sign). */
-export interface WireRequest {
-  method: string;
-  /** `host[:port]` as sent in the Host header (`UpstreamHttp.host`). */
-  host: string;
-  /** The path on the wire (`UpstreamHttp.wirePath`), percent-encoded. */
-  path: string;
-  query: ReadonlyArray<readonly [string, QueryValue]>;
-  /** Headers the request carries before authentication (a signer signs them). */
-  headers: Record<string, string>;
-  /** The exact body bytes ('' for none). */
-  body: string;
-}
-
-export interface UpstreamResponse {
-  status: number;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  text: string;
-  /** The parsed body, or undefined when the body is not JSON. */
-  json: unknown;
-  latencyMs: number;
-}
-
-/**
- * Turns a response into the caller's value, or throws the GatewayError a vendor's error table says.
- * Runs inside `call` so that metrics see the translated outcome of every upstream call.
- */
-export type Interpret<T> = (response: UpstreamResponse) => T;
+import { GatewayError } from '@images/core';
+import { pooledAgents, upstreamAxiosConfig } from './axios-config';
+import { DEFAULT_RETRY_POLICY, RetrySchedule, pause } from './retry';
+import { Interpret, TranslateFailure, UpstreamDeps, UpstreamHttpOptions, UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstream-types';
+import { STREAM_ERROR_BODY_BYTES, encodeRfc3986, isCancellation, lowerCaseHeaders, parseJson, readBounded } from './wire';
 
 const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** Every call: statuses and bodies are the vendor's to interpret, and environment proxies must never capture vendor traffic. */
+const EVERY_CALL: AxiosRequestConfig = { validateStatus: () => true, maxRedirects: 0, proxy: false };
+/** API calls: the raw text, read by the gateway, so a garbage body is seen as garbage, not half-parsed. */
+const API_CALL: AxiosRequestConfig = { ...EVERY_CALL, responseType: 'text', transformResponse: [(data: unknown) => data] };
+/** Downloads: the body as it arrives, unlimited, undecoded (a decoded body would break Range offsets), no inactivity timeout. */
+const STREAM_CALL: AxiosRequestConfig = { ...EVERY_CALL, responseType: 'stream', maxContentLength: -1, decompress: false, timeout: 0 };
 
 /** The one outbound HTTP wrapper: deadline by abort signal, keep-alive pool, transport errors as GatewayErrors. */
 export class UpstreamHttp {
   private readonly client: AxiosInstance;
-  /** Downloads hold a socket for their whole transfer: their own pool, so they never starve the API calls. */
-  private readonly streamClient: AxiosInstance;
+  /** Downloads hold a socket for their whole transfer: a pool of their own, so they never starve the API calls. */
+  private readonly streamAgents: ReturnType<typeof pooledAgents>;
   private readonly base: URL;
+  private readonly maxResponseBytes: number;
 
   constructor(private readonly options: UpstreamHttpOptions) {
     this.base = new URL(options.baseUrl);
-    this.client = axios.create({
-      ...pooledAgents(options.maxSockets),
-      // We read the raw text ourselves: a garbage body must be seen as garbage, not half-parsed.
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      maxRedirects: 0,
-      // Environment proxies must never capture vendor traffic (or loopback simulators).
-      proxy: false,
-      maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-    });
-    this.streamClient = axios.create({ ...pooledAgents(options.maxStreams ?? options.maxSockets), validateStatus: () => true, maxRedirects: 0, proxy: false });
+    this.client = options.axios ?? axios.create(upstreamAxiosConfig({ maxSockets: options.maxSockets }));
+    this.streamAgents = pooledAgents(options.maxStreams ?? options.maxSockets);
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
-  /** The wrapper a provider uses: its pool sized by the gateway's per-provider concurrency. */
-  static forProvider(provider: string, endpoint: string, deps: ProviderDeps): UpstreamHttp {
-    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests) });
+  /** The wrapper a provider uses: on its vendor module's axios instance, its pool sized by the gateway's per-provider concurrency. */
+  static forProvider(provider: string, endpoint: string, deps: UpstreamDeps): UpstreamHttp {
+    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests), axios: deps.axios });
   }
 
   /** `host[:port]` exactly as sent in the Host header (signers sign it). */
@@ -175,6 +106,8 @@ export class UpstreamHttp {
     const query = UpstreamHttp.encodeQuery(request.query);
     const url = `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`;
     const response = await this.client.request<string>({
+      ...API_CALL,
+      maxContentLength: this.maxResponseBytes,
       url,
       method: request.method,
       headers: request.headers,
@@ -236,16 +169,15 @@ export class UpstreamHttp {
     let body: Readable;
     try {
       const query = UpstreamHttp.encodeQuery(request.query);
-      const response = await this.streamClient.request<Readable>({
+      const response = await this.client.request<Readable>({
+        ...STREAM_CALL,
+        ...this.streamAgents,
         url: `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`,
         method: request.method,
         // Identity: a compressed answer would break Range offsets and Content-Length; the caller may still ask otherwise.
         headers: { 'Accept-Encoding': 'identity', ...request.headers },
         data: request.body,
         signal: request.signal,
-        responseType: 'stream',
-        maxContentLength: -1,
-        decompress: false,
       });
       status = response.status;
       headers = lowerCaseHeaders(response.headers);
@@ -287,95 +219,3 @@ export class UpstreamHttp {
   }
 }
 
-/**
- * Aborted for a reason other than a budget running out. Budgets abort with a GatewayError (the engine)
- * or a TimeoutError (AbortSignal.timeout); anything else means the caller walked away.
- */
-function isCancellation(signal: AbortSignal): boolean {
-  const reason: unknown = signal.reason;
-  return signal.aborted && !(reason instanceof GatewayError) && (reason as Error | undefined)?.name !== 'TimeoutError';
-}
-
-export function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** encodeURIComponent plus the characters RFC 3986 reserves but encodeURIComponent leaves (`!'()*`). */
-export function encodeRfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-/** Parses a Retry-After header (seconds or HTTP date) into whole seconds. */
-export function retryAfterSeconds(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const date = Date.parse(header);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
-}
-
-/** A keep-alive pool of `size` sockets, which is also the cap on concurrent requests through it. */
-function pooledAgents(size: number): { httpAgent: http.Agent; httpsAgent: https.Agent } {
-  const agentOptions = { keepAlive: true, maxSockets: size, maxFreeSockets: size, scheduling: 'lifo' as const };
-  return { httpAgent: new http.Agent(agentOptions), httpsAgent: new https.Agent(agentOptions) };
-}
-
-/** What `stream` hands back for a 2xx answer. */
-export interface UpstreamStream {
-  status: number;
-  /** Lower-case names. */
-  headers: Record<string, string>;
-  /** The body as it arrives: not buffered, not size-limited; destroying it closes the socket. */
-  body: Readable;
-}
-
-/** Turns a non-2xx answer to `stream` (its body read up to STREAM_ERROR_BODY_BYTES) into the vendor's GatewayError. */
-export type TranslateFailure = (response: UpstreamResponse) => GatewayError;
-
-/** An error answer is an envelope or a proxy's page: this much is plenty, and a vendor spewing a file as an error cannot fill memory. */
-export const STREAM_ERROR_BODY_BYTES = 64 * 1024;
-
-function lowerCaseHeaders(raw: object | undefined): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw ?? {})) {
-    if (value !== undefined && value !== null) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return headers;
-}
-
-/** At most `limit` bytes of a body as text; the rest is not read (the stream is destroyed). */
-function readBounded(body: Readable, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const finish = () => {
-      if (settled) return;
-      settled = true;
-      body.off('data', onData);
-      resolve(Buffer.concat(chunks).subarray(0, limit).toString('utf8'));
-    };
-    const onData = (chunk: Buffer | string) => {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      chunks.push(bytes);
-      size += bytes.length;
-      if (size >= limit) {
-        finish();
-        body.destroy();
-      }
-    };
-    body.on('data', onData);
-    body.once('end', finish);
-    body.once('error', (error) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
-  });
-}

@@ -4,7 +4,7 @@ import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { GatewayError, isRecord } from '@images/core';
 import { FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
-import { STREAM_ERROR_BODY_BYTES, UpstreamHttp, UpstreamResponse } from './upstream-http';
+import { STREAM_ERROR_BODY_BYTES, UpstreamHttp, UpstreamResponse } from '.';
 
 const MiB = 1024 * 1024;
 

@@ -3,7 +3,7 @@ import { ImageFilters } from './filters';
 import { DEFAULT_SORT, InvalidCursorError, PageRequest, queryImages, SORT_KEYS, SortKey } from './index';
 import { makeImage, pick, seededRandom } from './test-images';
 
-const PROVIDERS = ['didi', 'huawei', 'ucloud', 'cecstack'] as const;
+const PROVIDERS = ['cloud-b', 'cloud-c', 'cloud-d', 'cloud-a'] as const;
 const NAMES = [null, 'Ubuntu 22.04', 'ubuntu 22.04', 'UBUNTU 20.04', 'CentOS 7.9 64位', '乌班图 中文版', 'Windows Server 2022', 'Éclair', 'éclair', 'a'];
 const REGIONS = ['cn-north-1', 'cn-east-3', 'cn-bj2', 'CN-BJ2'];
 
@@ -91,8 +91,8 @@ describe('queryImages', () => {
   const catalog = randomCatalog(42, 300);
 
   it('returns the first page, the total of matches and a cursor', () => {
-    const result = queryImages(catalog, { filters: { providers: ['huawei'] }, sort: DEFAULT_SORT, limit: 10 });
-    const expected = referenceQuery(catalog, { providers: ['huawei'] }, DEFAULT_SORT);
+    const result = queryImages(catalog, { filters: { providers: ['cloud-c'] }, sort: DEFAULT_SORT, limit: 10 });
+    const expected = referenceQuery(catalog, { providers: ['cloud-c'] }, DEFAULT_SORT);
     expect(ids(result.items)).toEqual(ids(expected.slice(0, 10)));
     expect(result.total).toBe(expected.length);
     expect(typeof result.nextCursor).toBe('string');
@@ -164,7 +164,7 @@ describe('queryImages', () => {
       const before = referenceQuery(catalog, {}, 'name');
       const first = queryImages(catalog, { filters: {}, sort: 'name', limit: 50 });
       const lastReturned = first.items[first.items.length - 1];
-      const insertedAfter = makeImage({ provider: 'ucloud', providerImageId: 'zzz-late', name: null });
+      const insertedAfter = makeImage({ provider: 'cloud-d', providerImageId: 'zzz-late', name: null });
       const refreshed = [...catalog.filter((image) => image !== lastReturned), insertedAfter];
 
       const rest = walkPages(refreshed, {}, 'name', [50], first.nextCursor!);
@@ -174,14 +174,14 @@ describe('queryImages', () => {
   });
 
   describe('cursor binding', () => {
-    const request: PageRequest = { filters: { providers: ['didi', 'ucloud'], osType: 'linux' }, sort: 'name', limit: 5 };
+    const request: PageRequest = { filters: { providers: ['cloud-b', 'cloud-d'], osType: 'linux' }, sort: 'name', limit: 5 };
     const cursor = queryImages(catalog, request).nextCursor!;
 
     it.each<[string, Partial<PageRequest>]>([
-      ['another filter value', { filters: { providers: ['didi', 'ucloud'], osType: 'windows' } }],
+      ['another filter value', { filters: { providers: ['cloud-b', 'cloud-d'], osType: 'windows' } }],
       ['an extra filter', { filters: { ...request.filters, name: 'ubuntu' } }],
-      ['a dropped filter', { filters: { providers: ['didi', 'ucloud'] } }],
-      ['other providers', { filters: { providers: ['didi'], osType: 'linux' } }],
+      ['a dropped filter', { filters: { providers: ['cloud-b', 'cloud-d'] } }],
+      ['other providers', { filters: { providers: ['cloud-b'], osType: 'linux' } }],
       ['another sort field', { sort: 'createdAt' }],
       ['the other direction', { sort: '-name' }],
     ])('rejects a cursor used with %s', (_, change) => {
@@ -193,7 +193,7 @@ describe('queryImages', () => {
     it('accepts the same query with another limit, provider order or undefined members', () => {
       const expected = referenceQuery(catalog, request.filters, 'name');
       const next = queryImages(catalog, {
-        filters: { osType: 'linux', name: undefined, providers: ['ucloud', 'didi', 'ucloud'] },
+        filters: { osType: 'linux', name: undefined, providers: ['cloud-d', 'cloud-b', 'cloud-d'] },
         sort: 'name',
         limit: 12,
         cursor,

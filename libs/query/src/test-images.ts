@@ -2,7 +2,7 @@ import { Image, imageId } from '@images/core';
 
 /** An Image with every field present; tests override what they care about. */
 export function makeImage(overrides: Partial<Image> & { provider?: string; providerImageId?: string } = {}): Image {
-  const provider = overrides.provider ?? 'didi';
+  const provider = overrides.provider ?? 'cloud-b';
   const providerImageId = overrides.providerImageId ?? 'img-1';
   return {
     id: imageId(provider, providerImageId),

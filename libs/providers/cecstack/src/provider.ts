@@ -1,8 +1,8 @@
 import {
   CallContext, Capability, CopyImageInput, CreateImageInput, ExportTarget, FieldError, GatewayError, Image, ImageDownload, ImagePatch, ImageProvider,
-  ImageShare, ProviderDeps, SecretRedactor, UploadTarget, WriteResult, asString, fingerprint, isRecord,
+  ImageShare, UploadTarget, WriteResult, asString, fingerprint, isRecord, providerRedactor,
 } from '@images/core';
-import { UpstreamHttp } from '@images/http';
+import { UpstreamDeps, UpstreamHttp } from '@images/http';
 import { CecstackAuth, CecstackBearerAuth } from './auth';
 import { CecstackClient, CecstackItem } from './client';
 import { CECSTACK_PROVIDER_ID, CecstackConfig, cecstackSecrets } from './config';
@@ -42,14 +42,14 @@ export class CecstackProvider implements ImageProvider {
 
   constructor(
     private readonly config: CecstackConfig,
-    private readonly deps: ProviderDeps,
+    private readonly deps: UpstreamDeps,
     options: CecstackProviderOptions = {},
   ) {
     this.accountScope = fingerprint(config.endpoint, config.token, config.regionId);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
     const http = UpstreamHttp.forProvider(CECSTACK_PROVIDER_ID, config.endpoint, deps);
     const auth = options.auth ?? new CecstackBearerAuth(config.token);
-    this.client = new CecstackClient(http, auth, { regionId: config.regionId, concurrency, redactor: new SecretRedactor(cecstackSecrets(config)) });
+    this.client = new CecstackClient(http, auth, { regionId: config.regionId, concurrency, redactor: providerRedactor(deps, cecstackSecrets(config)) });
     const account: CecstackAccount | null = config.tenantId && config.departmentId
       ? { tenantId: config.tenantId, departmentId: config.departmentId, resourceGroupId: config.resourceGroupId, regionId: config.regionId }
       : null;

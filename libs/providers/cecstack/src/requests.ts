@@ -1,6 +1,7 @@
 import {
-  Architecture, CreateImageInput, ExportTarget, FieldError, ImagePatch, ImageShare, UploadTarget, asInteger, asString, isRecord, isoToUtc,
+  Architecture, CREATE_VISIBILITIES, CreateImageInput, ExportTarget, FieldError, ImagePatch, ImageShare, UploadTarget, asInteger, asString, isRecord, isoToUtc,
 } from '@images/core';
+import { CECSTACK_CREATE_REQUIRED, CECSTACK_RULES } from './rules';
 
 /**
  * Pure translations between the gateway's write inputs and CECSTACK IMS request bodies and answers
@@ -22,8 +23,6 @@ const CPU_ARCH: Readonly<Record<Architecture, string>> = { x86_64: 'x86', arm64:
 /** The vendor's spelling of its platform enum (section 1.5/1.6); other values are sent as given and left to the vendor. */
 const PLATFORMS = ['windows', 'ubuntu', 'CentOS', 'kylin', 'CCLinux', 'other'];
 const BOOT_MODES = ['BIOS', 'UEFI'];
-/** `visibility` of a metadata create: public, private or market. An import is always private. */
-const CREATE_VISIBILITIES = ['public', 'private', 'market'];
 
 function vendorSpelling(value: string, spellings: readonly string[]): string {
   return spellings.find((spelling) => spelling.toLowerCase() === value.toLowerCase()) ?? value;
@@ -38,17 +37,16 @@ export function cpuArchOf(architecture: Architecture): string {
   return CPU_ARCH[architecture];
 }
 
-/** The fields both create calls require that the gateway's input marks optional (it serves DiDi too). */
-const REQUIRED_FOR_CREATE = ['diskFormat', 'minDiskGiB', 'minRamMiB', 'osType', 'platform', 'architecture', 'bits'] as const;
 
 /** What CECSTACK cannot take in a create, per field; empty when the input can be sent. */
 export function createInputErrors(input: CreateImageInput): FieldError[] {
-  const errors: FieldError[] = REQUIRED_FOR_CREATE.filter((field) => input[field] === undefined || input[field] === null)
+  const errors: FieldError[] = CECSTACK_CREATE_REQUIRED.filter((field) => input[field] === undefined || input[field] === null)
     .map((field) => ({ field, message: `is required to create a cecstack image` }));
   if (input.fromUrl !== undefined) {
     if (input.visibility !== undefined && input.visibility !== 'private') errors.push({ field: 'visibility', message: 'an image imported from a URL is always private' });
   } else {
-    if (input.visibility !== undefined && !CREATE_VISIBILITIES.includes(input.visibility)) errors.push({ field: 'visibility', message: `must be one of ${CREATE_VISIBILITIES.join(', ')}` });
+    // A metadata create takes public, private or market; an import is always private.
+    if (input.visibility !== undefined && !(CREATE_VISIBILITIES as readonly string[]).includes(input.visibility)) errors.push({ field: 'visibility', message: `must be one of ${CREATE_VISIBILITIES.join(', ')}` });
     if (input.dataDisks !== undefined) errors.push({ field: 'dataDisks', message: 'only an import (fromUrl) takes data disks' });
   }
   return errors;
@@ -159,7 +157,8 @@ export function sharesBody(userIds: readonly string[]): Record<string, unknown> 
 
 /** The vendor takes 1–50 distinct user ids per call (DuplicateUserId otherwise). */
 export function shareInputErrors(userIds: readonly string[]): FieldError[] {
-  if (userIds.length < 1 || userIds.length > 50) return [{ field: 'userIds', message: 'must hold 1 to 50 user ids' }];
+  const most = CECSTACK_RULES.limits.shareUsers;
+  if (userIds.length < 1 || userIds.length > most) return [{ field: 'userIds', message: `must hold 1 to ${most} user ids` }];
   if (new Set(userIds).size !== userIds.length) return [{ field: 'userIds', message: 'must not repeat a user id' }];
   if (userIds.some((id) => id.trim() === '')) return [{ field: 'userIds', message: 'must not hold an empty user id' }];
   return [];

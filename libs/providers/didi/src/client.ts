@@ -1,7 +1,7 @@
 import { CallContext, SecretRedactor, asInteger, isRecord } from '@images/core';
 import { PageResult, UpstreamHttp, UpstreamResponse, fetchAllPages, mapWithConcurrency } from '@images/http';
 import { didiAuthHeaders } from './auth';
-import { DidiConfig, didiSecrets } from './config';
+import { DidiConfig } from './config';
 import { didiBadResponse, readDidiEnvelope } from './errors';
 import { didiJobUuid } from './jobs';
 
@@ -40,16 +40,13 @@ export interface RegionalItems {
 
 /** DiDi's CIMG requests; every call goes through the provider's one UpstreamHttp. */
 export class DidiClient {
-  private readonly redactor: SecretRedactor;
-
   constructor(
     private readonly http: UpstreamHttp,
     private readonly config: DidiConfig,
     /** Pages in flight per region after page one. */
     private readonly concurrency: number,
-  ) {
-    this.redactor = new SecretRedactor(didiSecrets(config));
-  }
+    private readonly redactor: SecretRedactor,
+  ) {}
 
   /** Every configured region's whole catalog, regions at once; raw items, in region order. */
   listAllRegions(call: CallContext): Promise<RegionalItems[]> {

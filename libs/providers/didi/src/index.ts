@@ -1,13 +1,17 @@
 import { ProviderRegistration } from '@images/core';
 import { DIDI_ENV_VARIABLES, DIDI_PROVIDER_ID, DidiConfig, didiConfigFromEnv, didiSecrets } from './config';
+import { DidiModule } from './didi.module';
 import { DidiProvider } from './provider';
+import { DIDI_RULES } from './rules';
 
 export const didiRegistration: ProviderRegistration<DidiConfig> = {
   id: DIDI_PROVIDER_ID,
   envVariables: DIDI_ENV_VARIABLES,
   secretsOf: didiSecrets,
   fromEnv: didiConfigFromEnv,
+  rules: DIDI_RULES,
   create: (config, deps) => new DidiProvider(config, deps),
+  module: (config, context) => DidiModule.forRoot(config, context),
 };
 
 export * from './config';
@@ -21,3 +25,5 @@ export { DIDI_ERRNO_PROBLEMS, didiErrnoError, didiBadResponse, readDidiEnvelope 
 export { didiJobId, parseDidiJobId, mapDidiJob, didiJobFailure } from './jobs';
 export { mapDidiImage, mergeRegionalImages, didiStatus, didiVisibility } from './mapper';
 export { DidiProvider } from './provider';
+export { DidiModule } from './didi.module';
+export { DIDI_RULES } from './rules';

@@ -1,15 +1,16 @@
 import {
   CallContext, Capability, CopyImageInput, CreateImageInput, FieldError, GatewayError, Image, ImagePatch, ImageProvider,
-  Operation, ProviderDeps, WriteResult, asString, fingerprint,
+  Operation, WriteResult, asString, fingerprint, providerRedactor,
 } from '@images/core';
-import { UpstreamHttp } from '@images/http';
+import { UpstreamDeps, UpstreamHttp } from '@images/http';
 import { DidiClient, DidiJob } from './client';
-import { DIDI_PROVIDER_ID, DidiConfig } from './config';
+import { DIDI_PROVIDER_ID, DidiConfig, didiSecrets } from './config';
 import { didiJobFailure, didiJobUuid, mapDidiJob, parseDidiJobId } from './jobs';
 import { mapDidiImage, mergeRegionalImages } from './mapper';
+import { DIDI_RULES } from './rules';
 
 /** The CreateImageInput fields `cimg/create` has a place for; another field sent is refused, never dropped. */
-const CREATE_FIELDS: ReadonlySet<string> = new Set(['name', 'description', 'region', 'fromSnapshot']);
+const CREATE_FIELDS: ReadonlySet<string> = new Set(DIDI_RULES.writes.create.accepted);
 
 export class DidiProvider implements ImageProvider {
   readonly id = DIDI_PROVIDER_ID;
@@ -18,9 +19,9 @@ export class DidiProvider implements ImageProvider {
   readonly accountScope: string;
   private readonly client: DidiClient;
 
-  constructor(private readonly config: DidiConfig, private readonly deps: ProviderDeps) {
+  constructor(private readonly config: DidiConfig, private readonly deps: UpstreamDeps) {
     const http = UpstreamHttp.forProvider(DIDI_PROVIDER_ID, config.endpoint, deps);
-    this.client = new DidiClient(http, config, deps.maxConcurrentRequests);
+    this.client = new DidiClient(http, config, deps.maxConcurrentRequests, providerRedactor(deps, didiSecrets(config)));
     // Region order only decides which copy wins a merge, not which images the account sees.
     this.accountScope = fingerprint(config.endpoint, config.token, [...config.regions].sort().join(','));
   }

@@ -1,5 +1,5 @@
-import { CallContext, Capability, GatewayError, Image, ImageProvider, ProviderDeps, SecretRedactor, distinctById, fingerprint } from '@images/core';
-import { UpstreamHttp } from '@images/http';
+import { CallContext, Capability, GatewayError, Image, ImageProvider, distinctById, fingerprint, providerRedactor } from '@images/core';
+import { UpstreamDeps, UpstreamHttp } from '@images/http';
 import { HuaweiAkSkAuth, HuaweiAuth, HuaweiTokenAuth } from './auth';
 import { HuaweiClient } from './client';
 import { HUAWEI_PROVIDER_ID, HuaweiConfig, huaweiSecrets } from './config';
@@ -20,7 +20,7 @@ export class HuaweiProvider implements ImageProvider {
 
   constructor(
     private readonly config: HuaweiConfig,
-    private readonly deps: ProviderDeps,
+    private readonly deps: UpstreamDeps,
     auth: HuaweiAuth = huaweiAuthFor(config),
   ) {
     const { credentials } = config;
@@ -28,7 +28,7 @@ export class HuaweiProvider implements ImageProvider {
     this.accountScope = fingerprint(config.endpoint, identity, config.projectId, config.region);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
     const http = UpstreamHttp.forProvider(HUAWEI_PROVIDER_ID, config.endpoint, deps);
-    this.client = new HuaweiClient(http, auth, { projectId: config.projectId, concurrency, redactor: new SecretRedactor(huaweiSecrets(config)) });
+    this.client = new HuaweiClient(http, auth, { projectId: config.projectId, concurrency, redactor: providerRedactor(deps, huaweiSecrets(config)) });
   }
 
   async listCatalog(ctx: CallContext): Promise<Image[]> {

@@ -1,7 +1,7 @@
 import { CallContext, SecretRedactor, asInteger } from '@images/core';
 import { PageResult, UpstreamHttp, UpstreamResponse, fetchAllPages } from '@images/http';
 import { signUcloudParams } from './auth';
-import { UcloudConfig, ucloudSecrets } from './config';
+import { UcloudConfig } from './config';
 import { readUcloudEnvelope, ucloudBadResponse } from './errors';
 
 export const UCLOUD_LIST_ACTION = 'GetUvodnImage';
@@ -9,16 +9,13 @@ export const UCLOUD_PAGE_SIZE = 100;
 
 /** UCloud's Action-style requests, POSTed form-encoded as the official SDKs do. */
 export class UcloudClient {
-  private readonly redactor: SecretRedactor;
-
   constructor(
     private readonly http: UpstreamHttp,
     private readonly config: UcloudConfig,
     /** Pages in flight after page one. */
     private readonly concurrency: number,
-  ) {
-    this.redactor = new SecretRedactor(ucloudSecrets(config));
-  }
+    private readonly redactor: SecretRedactor,
+  ) {}
 
   /** The whole catalog: raw `ImageList` items in page order. */
   listAll(call: CallContext): Promise<unknown[]> {

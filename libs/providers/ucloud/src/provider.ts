@@ -1,7 +1,7 @@
-import { CallContext, Capability, Image, ImageProvider, ProviderDeps, distinctById, fingerprint } from '@images/core';
-import { UpstreamHttp } from '@images/http';
+import { CallContext, Capability, Image, ImageProvider, distinctById, fingerprint, providerRedactor } from '@images/core';
+import { UpstreamDeps, UpstreamHttp } from '@images/http';
 import { UcloudClient } from './client';
-import { UCLOUD_PROVIDER_ID, UcloudConfig } from './config';
+import { UCLOUD_PROVIDER_ID, UcloudConfig, ucloudSecrets } from './config';
 import { mapUcloudImage } from './mapper';
 
 export class UcloudProvider implements ImageProvider {
@@ -11,9 +11,9 @@ export class UcloudProvider implements ImageProvider {
   readonly accountScope: string;
   private readonly client: UcloudClient;
 
-  constructor(config: UcloudConfig, private readonly deps: ProviderDeps) {
+  constructor(config: UcloudConfig, private readonly deps: UpstreamDeps) {
     const http = UpstreamHttp.forProvider(UCLOUD_PROVIDER_ID, config.endpoint, deps);
-    this.client = new UcloudClient(http, config, deps.maxConcurrentRequests);
+    this.client = new UcloudClient(http, config, deps.maxConcurrentRequests, providerRedactor(deps, ucloudSecrets(config)));
     this.accountScope = fingerprint(config.endpoint, config.publicKey, config.projectId);
   }
 

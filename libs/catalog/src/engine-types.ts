@@ -1,0 +1,50 @@
+import { GatewayError, Image } from '@images/core';
+import type { CircuitStateName } from './circuits';
+
+export interface EngineOptions {
+  cacheTtlSeconds: number;
+  cacheStaleSeconds: number;
+  /** The whole budget of one provider's slice: every page and retry. */
+  providerTimeoutMs: number;
+  /** Consecutive failed fetches that open a provider's circuit. */
+  circuitFailureThreshold: number;
+  /** How long an open circuit answers at once before a trial call. */
+  circuitHalfOpenAfterMs: number;
+  /** Namespace of every cache key (e.g. per deployment or test run). */
+  keyPrefix: string;
+  /** A fresh catalog read after this share of its TTL is refreshed in the background (default 0.8). */
+  refreshAheadRatio?: number;
+  /** How long a fetch lease lasts unrenewed: a replica that dies mid-fetch blocks the others this long at most (default 2000). */
+  leaseMs?: number;
+}
+
+export type SliceStatus = 'ok' | 'stale' | 'error';
+export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'bypass';
+
+/** One provider's part of a list answer. */
+export interface CatalogSlice {
+  provider: string;
+  status: SliceStatus;
+  cache: CacheOutcome;
+  /** Age of the catalog served; absent when nothing was served. */
+  ageSeconds?: number;
+  images: Image[];
+  latencyMs: number;
+  error?: GatewayError;
+}
+
+export interface ProviderState {
+  id: string;
+  displayName: string;
+  capabilities: readonly string[];
+  circuit: CircuitStateName;
+  lastSuccessAt: string | null;
+  lastError: { code: string; detail?: string; at: string } | null;
+}
+
+export interface EngineObserver {
+  onSlice(slice: CatalogSlice): void;
+  onCircuitChange(provider: string, state: CircuitStateName): void;
+  /** A fetch that reached the provider (not a cache answer): its duration and outcome. */
+  onFetch(provider: string, durationMs: number, error?: GatewayError): void;
+}

@@ -1,0 +1,31 @@
+import { FieldError, shareUsersErrors, writeFieldErrors } from '@images/core';
+import { CECSTACK_RULES } from './rules';
+
+const named = (errors: FieldError[]) => errors.map((e) => `${e.field}: ${e.message}`);
+
+describe('what CECSTACK takes (API.md section 7), as the gateway checks it', () => {
+  it('requires the image metadata to create, and refuses a snapshot or region', () => {
+    const fields = { name: 'centos8.2', diskFormat: 'qcow2', minDiskGiB: 10, minRamMiB: 512, osType: 'linux', platform: 'CentOS', architecture: 'x86_64', bits: 64 };
+    expect(named(writeFieldErrors(CECSTACK_RULES, 'create', 'cecstack', fields))).toEqual([]);
+    expect(named(writeFieldErrors(CECSTACK_RULES, 'create', 'cecstack', { name: 'a', region: 'x' })).sort()).toEqual([
+      'architecture: is required by cecstack for create', 'bits: is required by cecstack for create', 'diskFormat: is required by cecstack for create',
+      'minDiskGiB: is required by cecstack for create', 'minRamMiB: is required by cecstack for create', 'osType: is required by cecstack for create',
+      'platform: is required by cecstack for create', 'region: is not taken by cecstack for create',
+    ]);
+  });
+
+  it('copies into the account, never to a region', () => {
+    expect(named(writeFieldErrors(CECSTACK_RULES, 'copy', 'cecstack', { name: 'a', region: 'gz' }))).toEqual(['region: is not taken by cecstack for copy']);
+    expect(named(writeFieldErrors(CECSTACK_RULES, 'copy', 'cecstack', { name: 'a', description: 'dd' }))).toEqual([]);
+  });
+
+  it('constrains no update field: the provider checks a patch against the current record', () => {
+    expect(writeFieldErrors(CECSTACK_RULES, 'update', 'cecstack', { anything: 1 })).toEqual([]);
+  });
+
+  it('shares with at most 50 users per call', () => {
+    const users = (n: number) => Array.from({ length: n }, (_, i) => `u${i}`);
+    expect(shareUsersErrors(CECSTACK_RULES, 'cecstack', users(50))).toEqual([]);
+    expect(named(shareUsersErrors(CECSTACK_RULES, 'cecstack', users(51)))).toEqual(['userIds: must hold at most 50 user ids for cecstack']);
+  });
+});

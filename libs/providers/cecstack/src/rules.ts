@@ -1,0 +1,23 @@
+import { ProviderRules } from '@images/core';
+
+/** The image metadata both create calls require (cecstack-ims-api.md 1.6, 1.18) that the gateway's body marks optional. */
+export const CECSTACK_CREATE_REQUIRED = ['diskFormat', 'minDiskGiB', 'minRamMiB', 'osType', 'platform', 'architecture', 'bits'] as const;
+
+/** What CECSTACK's IMS calls take: the gateway checks these before any call. */
+export const CECSTACK_RULES = {
+  writes: {
+    create: {
+      accepted: ['name', 'description', ...CECSTACK_CREATE_REQUIRED, 'osVersion', 'visibility', 'imageType', 'usage', 'bootMode', 'fromUrl', 'dataDisks'],
+      required: CECSTACK_CREATE_REQUIRED,
+    },
+    // A shared image is copied into the account (1.21): the target is the account, never a region.
+    copy: { accepted: ['name', 'description'], required: [] },
+  },
+  // share and unshare take 1–50 distinct user ids per call (1.13, 1.15).
+  limits: { shareUsers: 50 },
+  notes: {
+    createImage: 'an empty image to upload into, or an import from `fromUrl`',
+    deleteImage: 'an image shared with the account is removed from the account',
+    copyImage: 'an image shared with the account, into the account',
+  },
+} as const satisfies ProviderRules;
