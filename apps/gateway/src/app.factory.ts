@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
+import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -11,7 +12,7 @@ import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
 import { createLogger, NestPinoLogger } from './common/logger';
 import { problemOf, sourcesOf } from './common/request-log';
-import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './common/problem.filter';
+import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
@@ -32,8 +33,15 @@ export interface GatewayApp {
   shutdown(reason: string, options?: { delay?: boolean }): Promise<boolean>;
 }
 
+export interface GatewayAppOptions {
+  /** Where log lines go (stdout by default). */
+  logDestination?: DestinationStream;
+  /** Makes the Nest app from the root module; a test passes one built by `Test.createTestingModule` to override a provider. */
+  createApp?: (root: DynamicModule, adapter: FastifyAdapter, options: NestApplicationOptions) => Promise<NestFastifyApplication>;
+}
+
 /** Builds the gateway exactly as production runs it; e2e tests call this too. */
-export async function createGatewayApp(config: GatewayConfig, options: { logDestination?: DestinationStream } = {}): Promise<GatewayApp> {
+export async function createGatewayApp(config: GatewayConfig, options: GatewayAppOptions = {}): Promise<GatewayApp> {
   const redactor = new SecretRedactor(config.secrets);
   const logger = createLogger(config.logLevel, redactor, options.logDestination);
   const adapter = new FastifyAdapter({
@@ -56,10 +64,8 @@ export async function createGatewayApp(config: GatewayConfig, options: { logDest
       sendProblem(reply, request, frameworkError(error), redactor);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger, redactor), adapter, {
-    logger: new NestPinoLogger(logger),
-    bufferLogs: false,
-  });
+  const createApp = options.createApp ?? ((root, fastifyAdapter, nestOptions) => NestFactory.create<NestFastifyApplication>(root, fastifyAdapter, nestOptions));
+  const app = await createApp(AppModule.forRoot(config, logger, redactor), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
 
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);

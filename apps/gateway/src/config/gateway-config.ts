@@ -8,7 +8,7 @@ export interface EnabledProvider {
 }
 
 /** Everything the gateway reads from its environment, validated once at start-up. */
-export interface GatewayConfig {
+export interface GatewayConfigValues {
   port: number;
   redisUrl: string | null;
   cacheTtlSeconds: number;
@@ -26,6 +26,14 @@ export interface GatewayConfig {
   providers: EnabledProvider[];
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
+}
+
+/** The validated configuration, injected by this class token (ConfigModule). */
+export interface GatewayConfig extends Readonly<GatewayConfigValues> {}
+export class GatewayConfig {
+  constructor(values: GatewayConfigValues) {
+    Object.assign(this, values);
+  }
 }
 
 /** The process environment over a `.env` file in the working directory (the environment wins). */
@@ -54,7 +62,7 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     if (!url) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
     if (url.password) secrets.push(url.password, safeDecode(url.password));
   }
-  return {
+  return new GatewayConfig({
     port: integer(env, 'PORT', 3000, 0, 65535),
     redisUrl,
     cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400),
@@ -69,7 +77,7 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     providers,
     secrets,
-  };
+  });
 }
 
 function optionalText(env: Env, name: string): string | null {

@@ -1,7 +1,8 @@
 import { INestApplication, applyDecorators } from '@nestjs/common';
-import { ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { PROBLEMS, ProblemCode } from '@images/core';
-import { PROBLEM_CONTENT_TYPE } from '../common/problem.filter';
+import { ApiExtension, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { OperationName, PROBLEMS, ProblemCode, describeRules } from '@images/core';
+import { ProviderDirectory } from '../providers/provider-directory';
+import { PROBLEM_CONTENT_TYPE } from '../problems/problem.filter';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.interceptor';
 import { ProblemDto } from '../images/dto/image.dto';
 
@@ -11,6 +12,16 @@ export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDec
   for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
   return applyDecorators(...[...byStatus].map(([status, group]) => ApiResponse({ status, type: ProblemDto, description: group.join(', ') })));
 }
+
+const PROVIDER_OPERATION = 'x-provider-operation';
+
+/** Marks a route as a provider operation: the document then says, per enabled provider, what it does there and takes. */
+export function ApiProviderOperation(operation: OperationName): MethodDecorator & ClassDecorator {
+  return ApiExtension(PROVIDER_OPERATION, operation);
+}
+
+/** The `{id}` of every per-image route. */
+export const IMAGE_ID_PARAM = { name: 'id', description: '{provider}:{providerImageId}', example: 'acme:img-kvvfk28fcjc0mt' };
 
 /** What any call that reaches a vendor may answer besides its own outcome. */
 export const UPSTREAM_PROBLEMS: ProblemCode[] = ['FORBIDDEN', 'QUOTA_EXCEEDED', 'RATE_LIMITED', 'UPSTREAM_AUTH_FAILED', 'UPSTREAM_ERROR', 'UPSTREAM_BAD_RESPONSE', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'];
@@ -25,7 +36,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .build(),
   );
-  return withIdempotencyHeader(withProblemContent(document));
+  return withProviderNotes(withIdempotencyHeader(withProblemContent(document)), app.get(ProviderDirectory));
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -61,6 +72,27 @@ function withIdempotencyHeader(document: OpenAPIObject): OpenAPIObject {
     const parameters = post.parameters ?? [];
     if (!parameters.some((p) => 'name' in p && p.name.toLowerCase() === 'idempotency-key')) parameters.push(IDEMPOTENCY_HEADER_DOC);
     post.parameters = parameters;
+  }
+  return document;
+}
+
+/** Each provider operation's description lists the enabled providers that have it, with what they declare (ProviderRules). */
+function withProviderNotes(document: OpenAPIObject, directory: ProviderDirectory): OpenAPIObject {
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as (Record<string, unknown> & { description?: string }) | undefined;
+      const name = operation?.[PROVIDER_OPERATION] as OperationName | undefined;
+      if (!operation || !name) continue;
+      delete operation[PROVIDER_OPERATION];
+      const lines = directory.all
+        .filter((provider) => typeof provider[name] === 'function')
+        .map((provider) => {
+          const notes = describeRules(directory.rulesOf(provider.id), name);
+          return `- \`${provider.id}\`${notes ? `: ${notes}` : ''}`;
+        });
+      const providers = lines.length > 0 ? `Providers:\n${lines.join('\n')}` : 'No enabled provider has this operation: 501 UNSUPPORTED_OPERATION.';
+      operation.description = [operation.description, providers].filter(Boolean).join('\n\n');
+    }
   }
   return document;
 }

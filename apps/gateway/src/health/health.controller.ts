@@ -1,13 +1,10 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import type { Redis } from 'ioredis';
-import { CatalogEngine } from '@images/catalog';
-import { CATALOG_ENGINE, REDIS } from '../tokens';
+import { RedisHealthIndicator } from '../redis/redis.health';
 import { LifecycleService } from './lifecycle.service';
-
-const REDIS_PING_TIMEOUT_MS = 300;
+import { ProviderHealthIndicator } from './provider.health';
 
 /**
  * Probes for orchestrators. Readiness follows only the replica's own lifecycle: a vendor or cache outage
@@ -20,8 +17,8 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     private readonly lifecycle: LifecycleService,
-    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
-    @Inject(REDIS) private readonly redis: Redis | null,
+    private readonly redis: RedisHealthIndicator,
+    private readonly providers: ProviderHealthIndicator,
   ) {}
 
   @Get('live')
@@ -35,23 +32,13 @@ export class HealthController {
   @ApiOkResponse({ description: 'Ready' })
   @ApiServiceUnavailableResponse({ description: 'Starting or draining' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
-    const report = this.report([this.lifecycleIndicator()]);
-    if (report.status !== 'ok') reply.status(503).header('Retry-After', '5');
-    return report;
+    return this.answer(reply, [this.lifecycleIndicator()]);
   }
 
   @Get()
-  @ApiOperation({ summary: 'Full report: lifecycle, cache backend, each provider (503 only while starting or draining)' })
+  @ApiOperation({ summary: 'Full report: lifecycle, cache backend, each provider (up, or degraded); 503 only while starting or draining' })
   async full(@Res({ passthrough: true }) reply: FastifyReply) {
-    const lifecycle = this.lifecycleIndicator();
-    const cache = await this.cacheIndicator();
-    const providers = this.engine.states().map((state) =>
-      // A provider in trouble is reported, but is not a reason to stop serving the others.
-      this.indicators.check(`provider:${state.id}`).up({ circuit: state.circuit, lastSuccessAt: state.lastSuccessAt, lastError: state.lastError }),
-    );
-    const report = this.report([lifecycle, cache, ...providers]);
-    if (lifecycle[Object.keys(lifecycle)[0]].status !== 'up') reply.status(503).header('Retry-After', '5');
-    return report;
+    return this.answer(reply, [this.lifecycleIndicator(), await this.redis.check('cache'), ...this.providers.check()]);
   }
 
   private lifecycleIndicator(): HealthIndicatorResult {
@@ -59,26 +46,14 @@ export class HealthController {
     return this.lifecycle.phase === 'serving' ? check.up({ phase: 'serving' }) : check.down({ phase: this.lifecycle.phase });
   }
 
-  private async cacheIndicator(): Promise<HealthIndicatorResult> {
-    const check = this.indicators.check('cache');
-    if (!this.redis) return check.up({ backend: 'memory' });
-    try {
-      const pong = await Promise.race([
-        this.redis.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('ping timed out')), REDIS_PING_TIMEOUT_MS).unref()),
-      ]);
-      return pong === 'PONG' ? check.up({ backend: 'redis' }) : check.down({ backend: 'redis', message: 'unexpected ping answer' });
-    } catch (error) {
-      return check.down({ backend: 'redis', message: error instanceof Error ? error.message : 'unreachable', fallback: 'memory' });
-    }
-  }
-
-  private report(results: HealthIndicatorResult[]) {
+  /** The report: `error` lists what is down (a degraded provider is still serving); the status follows the lifecycle only. */
+  private answer(reply: FastifyReply, results: HealthIndicatorResult[]) {
     const details: HealthIndicatorResult = Object.assign({}, ...results);
-    const down = Object.entries(details).filter(([, value]) => value.status !== 'up');
+    const down = Object.entries(details).filter(([, value]) => value.status === 'down');
+    if (this.lifecycle.phase !== 'serving') reply.status(503).header('Retry-After', '5');
     return {
       status: down.length === 0 ? 'ok' : 'error',
-      info: Object.fromEntries(Object.entries(details).filter(([, value]) => value.status === 'up')),
+      info: Object.fromEntries(Object.entries(details).filter(([, value]) => value.status !== 'down')),
       error: Object.fromEntries(down),
       details,
     };

@@ -4,7 +4,7 @@ import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from '@images/tes
 import { startRedisServer } from '../../../../test/support/processes';
 import { IdempotencyStore, Lease, StoredAnswer, sha256 } from './idempotency.store';
 
-const ANSWER: StoredAnswer = { status: 202, headers: { location: '/operations/didi:bj.job1', 'content-type': 'application/json; charset=utf-8' }, body: '{"image":null}' };
+const ANSWER: StoredAnswer = { status: 202, headers: { location: '/operations/cloud-b:bj.job1', 'content-type': 'application/json; charset=utf-8' }, body: '{"image":null}' };
 const DAY_MS = 24 * 3600 * 1000;
 
 function recordingLogger() {

@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { GatewayError, Image, SecretRedactor, isGatewayError } from '@images/core';
+import { Injectable } from '@nestjs/common';
+import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
-import { GatewayConfig } from '../config/gateway-config';
-import { ProviderRouter, budgetContext } from '../providers/provider-router';
-import { CATALOG_ENGINE, GATEWAY_CONFIG, SECRET_REDACTOR } from '../tokens';
+import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';
 
 export const DEFAULT_LIMIT = 50;
@@ -30,10 +28,9 @@ export interface ImageList {
 @Injectable()
 export class ImagesService {
   constructor(
-    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
-    @Inject(SECRET_REDACTOR) private readonly redactor: SecretRedactor,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    private readonly router: ProviderRouter,
+    private readonly engine: CatalogEngine,
+    private readonly redactor: SecretRedactor,
+    private readonly directory: ProviderDirectory,
   ) {}
 
   async list(query: ListImagesQuery, options: { bypassCache: boolean }): Promise<ImageList> {
@@ -73,40 +70,16 @@ export class ImagesService {
     };
   }
 
-  /**
-   * One image by its gateway id: the provider's exact lookup when it has one (cheap, and fresh right after a
-   * write), else the owning provider's (cached) catalog. The lookup goes through the same protection as the list:
-   * an open circuit skips it, and a vendor failure falls back to the cached (even stale) catalog when it has the image.
-   */
+  /** One image by its gateway id (the engine looks it up, with the list's protection); 404 when its provider has none. */
   async get(id: string, requestId: string): Promise<Image> {
-    const { provider, localId } = this.router.owner(id);
-    if (typeof provider.getImage !== 'function' || this.engine.circuitOpen(provider.id)) return this.fromCatalog(provider.id, id);
-    const { ctx, stopClock } = budgetContext(provider.id, this.config.providerTimeoutMs, requestId);
-    let image: Image | null;
-    try {
-      image = await provider.getImage(localId, ctx);
-    } catch (error) {
-      if (!isGatewayError(error) || !error.retryable) throw error;
-      return this.fromCatalog(provider.id, id, error);
-    } finally {
-      stopClock();
-    }
+    const { provider, localId } = this.directory.owner(id);
+    const image = await this.engine.image(provider.id, localId, requestId);
     if (image) return image;
-    throw notFound(id);
-  }
-
-  /** The image from its provider's catalog slice; `lookupError` (the failed exact lookup) wins over "not found". */
-  private async fromCatalog(providerId: string, id: string, lookupError?: GatewayError): Promise<Image> {
-    const [slice] = await this.engine.slices([providerId], { bypassCache: false });
-    const image = slice.images.find((candidate) => candidate.id === id);
-    if (image) return image;
-    if (lookupError) throw lookupError;
-    if (slice.status === 'error') throw slice.error!;
-    throw notFound(id);
+    throw new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
   }
 
   private selectProviders(provider: string | undefined): string[] {
-    const enabled = this.engine.providerIds;
+    const enabled = this.directory.ids;
     if (provider === undefined) return enabled;
     const asked = [...new Set(provider.split(','))];
     const unknown = asked.filter((id) => !enabled.includes(id));
@@ -138,8 +111,4 @@ function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretReda
     // Only a vendor's words can carry a credential back; the rest is ours.
     ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
-}
-
-function notFound(id: string): GatewayError {
-  return new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
 }

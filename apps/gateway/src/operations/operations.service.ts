@@ -1,10 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { Logger } from 'pino';
+import { Injectable } from '@nestjs/common';
 import { Operation } from '@images/core';
-import { CatalogEngine } from '@images/catalog';
-import { GatewayConfig } from '../config/gateway-config';
-import { ProviderRouter, budgetContext } from '../providers/provider-router';
-import { CATALOG_ENGINE, GATEWAY_CONFIG, LOGGER } from '../tokens';
+import { ProviderCalls } from '../catalog/provider-calls';
+import { ProviderDirectory } from '../providers/provider-directory';
 
 /** Operations this replica has seen finish: their catalog was invalidated once, not on every later poll. */
 const SETTLED_MEMORY = 1000;
@@ -15,22 +12,13 @@ export class OperationsService {
   private readonly settled = new Set<string>();
 
   constructor(
-    private readonly router: ProviderRouter,
-    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
-    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly directory: ProviderDirectory,
+    private readonly calls: ProviderCalls,
   ) {}
 
   async get(id: string, requestId: string): Promise<Operation> {
-    const { provider, localId } = this.router.owner(id, 'operation');
-    const getOperation = this.router.operation(provider, 'getOperation');
-    const { ctx, stopClock } = budgetContext(provider.id, this.config.providerTimeoutMs, requestId);
-    let operation: Operation;
-    try {
-      operation = await getOperation(localId, ctx);
-    } finally {
-      stopClock();
-    }
+    const { provider, localId } = this.directory.owner(id, 'operation');
+    const operation = await this.calls.read(provider, 'getOperation', requestId, (getOperation, ctx) => getOperation(localId, ctx));
     if (operation.status !== 'running') await this.onSettled(provider.id, id);
     return operation;
   }
@@ -43,6 +31,6 @@ export class OperationsService {
     if (this.settled.has(id)) return;
     this.settled.add(id);
     if (this.settled.size > SETTLED_MEMORY) this.settled.delete(this.settled.values().next().value!);
-    await this.engine.invalidate(providerId).catch((error: Error) => this.logger.warn({ provider: providerId, err: error.message }, 'could not invalidate the catalog after an operation finished'));
+    await this.calls.invalidate(providerId, 'an operation finished');
   }
 }

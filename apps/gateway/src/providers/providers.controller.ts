@@ -1,17 +1,16 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OperationName } from '@images/core';
 import { CatalogEngine, ProviderState } from '@images/catalog';
 import { ProviderListDto } from '../images/dto/image.dto';
-import { CATALOG_ENGINE } from '../tokens';
-import { ProviderRouter } from './provider-router';
+import { ProviderDirectory } from './provider-directory';
 
 @ApiTags('providers')
 @Controller('providers')
 export class ProvidersController {
   constructor(
-    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
-    private readonly router: ProviderRouter,
+    private readonly engine: CatalogEngine,
+    private readonly directory: ProviderDirectory,
   ) {}
 
   @Get()
@@ -20,9 +19,9 @@ export class ProvidersController {
   list(): { providers: Array<ProviderState & { operations: OperationName[] }> } {
     return {
       providers: this.engine.states().map((state) => {
-        const provider = this.engine.provider(state.id)!;
+        const provider = this.directory.get(state.id)!;
         // What answers, not what is declared: a listed capability never answers 501.
-        return { ...state, capabilities: this.router.capabilitiesOf(provider), operations: this.router.operationsOf(provider) };
+        return { ...state, capabilities: this.directory.capabilitiesOf(provider), operations: this.directory.operationsOf(provider) };
       }),
     };
   }

@@ -3,8 +3,8 @@ import { ARCHITECTURES, IMAGE_STATUSES, OS_TYPES, VISIBILITIES } from '@images/c
 
 /** OpenAPI shapes of the answers (the runtime values are the core types). */
 export class ImageDto {
-  @ApiProperty({ example: 'didi:4a48f88391134a01befe88ff98b68a88', description: '{provider}:{providerImageId}' }) id!: string;
-  @ApiProperty({ example: 'didi' }) provider!: string;
+  @ApiProperty({ example: 'acme:4a48f88391134a01befe88ff98b68a88', description: '{provider}:{providerImageId}' }) id!: string;
+  @ApiProperty({ example: 'acme' }) provider!: string;
   @ApiProperty({ example: '4a48f88391134a01befe88ff98b68a88' }) providerImageId!: string;
   @ApiProperty({ type: String, nullable: true }) name!: string | null;
   @ApiProperty({ type: String, nullable: true }) description!: string | null;
@@ -76,7 +76,7 @@ export class ImageListDto {
 }
 
 export class ProviderStateDto {
-  @ApiProperty({ example: 'didi' }) id!: string;
+  @ApiProperty({ example: 'acme' }) id!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ type: [String], example: ['list', 'get', 'create', 'update', 'delete'], description: 'What the provider can do; anything else answers 501 UNSUPPORTED_OPERATION' }) capabilities!: string[];
   @ApiProperty({ type: [String], example: ['createImage', 'updateImage', 'deleteImage'], description: 'The write operations it implements, by name' }) operations!: string[];
@@ -90,8 +90,8 @@ export class ProviderListDto {
 }
 
 export class OperationDto {
-  @ApiProperty({ example: 'didi:3fd352092a3f553cb124223f6a7f09b4', description: '{provider}:{jobId}; poll GET /operations/{id}' }) id!: string;
-  @ApiProperty({ example: 'didi' }) provider!: string;
+  @ApiProperty({ example: 'acme:3fd352092a3f553cb124223f6a7f09b4', description: '{provider}:{jobId}; poll GET /operations/{id}' }) id!: string;
+  @ApiProperty({ example: 'acme' }) provider!: string;
   @ApiProperty({ example: 'CreateCIMG', description: "The vendor's job type" }) type!: string;
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) progress!: number;

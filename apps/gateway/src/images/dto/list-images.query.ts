@@ -8,7 +8,7 @@ export const FILTER_VISIBILITIES = ['public', 'private', 'shared', 'market'] as 
 
 /** `GET /images` query (API.md section 4). Any other parameter is a 400. */
 export class ListImagesQuery {
-  @ApiPropertyOptional({ description: 'Comma list of enabled provider ids', example: 'didi,ucloud' })
+  @ApiPropertyOptional({ description: 'Comma list of enabled provider ids', example: 'acme,globex' })
   @IsOptional()
   @IsString()
   @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'must be a comma list of provider ids' })

@@ -5,12 +5,11 @@ import type { FastifyReply } from 'fastify';
 import { ImageDownload } from '@images/core';
 import { send } from '../common/answer';
 import { RequestId, callerGone } from '../common/request-context';
-import { ApiProblems, UPSTREAM_PROBLEMS } from '../docs/openapi';
-import { ImageDto, UploadTargetDto, WriteAcceptedDto } from './dto/image.dto';
-import { CompleteUploadBody, PrepareUploadBody } from './dto/write.dto';
-import { ImageWritesService } from './image-writes.service';
+import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
+import { ImageDto, UploadTargetDto, WriteAcceptedDto } from '../images/dto/image.dto';
+import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
+import { ImageFilesService } from './image-files.service';
 
-const ID_PARAM = { name: 'id', description: '{provider}:{providerImageId}', example: 'cecstack:img-kvvfk28fcjc0mt' };
 /** The vendor's file headers a caller needs (length, ranges, type, name, validator). */
 const FILE_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'content-disposition', 'etag', 'last-modified'] as const;
 
@@ -18,37 +17,40 @@ const FILE_HEADERS = ['content-type', 'content-length', 'content-range', 'accept
 @ApiTags('images')
 @Controller('images')
 export class ImageFilesController {
-  constructor(private readonly writes: ImageWritesService) {}
+  constructor(private readonly files: ImageFilesService) {}
 
+  @ApiProviderOperation('prepareUpload')
   @Post(':id/upload')
-  @ApiOperation({ summary: 'Where to put the image file: the object-store bucket, object name and temporary credentials (cecstack). Answered with Cache-Control: no-store; never logged or cached' })
-  @ApiParam(ID_PARAM)
+  @ApiOperation({ summary: 'Where to put the image file: the object-store bucket, object name and temporary credentials. Answered with Cache-Control: no-store; never logged or cached' })
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiOkResponse({ type: UploadTargetDto, description: "The vendor's upload details, plus more vendor fields (credentials) as the vendor names them" })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async prepareUpload(@Param('id') id: string, @Body() body: PrepareUploadBody, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.writes.prepareUpload(id, body, requestId));
+    return send(reply, await this.files.prepareUpload(id, body, requestId));
   }
 
+  @ApiProviderOperation('completeUpload')
   @Post(':id/upload/complete')
   @ApiOperation({ summary: 'Tell the provider the upload to the object store has finished (or failed); the image then becomes available' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiOkResponse({ type: ImageDto })
   @ApiAcceptedResponse({ type: WriteAcceptedDto, description: 'The vendor is importing the file: poll GET /images/{id} (the Location)' })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async completeUpload(@Param('id') id: string, @Body() body: CompleteUploadBody, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.writes.completeUpload(id, body, requestId));
+    return send(reply, await this.files.completeUpload(id, body, requestId));
   }
 
+  @ApiProviderOperation('downloadImage')
   @Get(':id/file')
   @ApiOperation({ summary: "The image file, streamed from the vendor as it arrives (never held whole); Range is passed to the vendor" })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiHeader({ name: 'Range', required: false, description: 'One byte range, e.g. bytes=0-1048575' })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The whole file' })
   @ApiPartialContentResponse({ schema: { type: 'string', format: 'binary' }, description: 'The range asked for (Content-Range says which)' })
   @ApiProblems('NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async download(@Param('id') id: string, @Headers('range') range: string | undefined, @RequestId() requestId: string, @Res() reply: FastifyReply) {
-    const download = await this.writes.download(id, range, requestId, callerGone(reply));
+    const download = await this.files.download(id, range, requestId, callerGone(reply));
     return sendFile(reply, download);
   }
 }

@@ -2,8 +2,8 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { GatewayError, ProblemCode, SecretRedactor, isGatewayError } from '@images/core';
-import { LOGGER, SECRET_REDACTOR } from '../tokens';
-import { attachProblem } from './request-log';
+import { attachProblem } from '../common/request-log';
+import { LOGGER } from '../config/config.module';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -14,7 +14,7 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
   constructor(
-    @Inject(SECRET_REDACTOR) private readonly redactor: SecretRedactor,
+    private readonly redactor: SecretRedactor,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 

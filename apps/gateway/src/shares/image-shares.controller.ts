@@ -4,64 +4,68 @@ import type { FastifyReply } from 'fastify';
 import { ExportTarget, ImageShare } from '@images/core';
 import { send } from '../common/answer';
 import { RequestId } from '../common/request-context';
-import { ApiProblems, UPSTREAM_PROBLEMS } from '../docs/openapi';
-import { ExportTargetListDto, ImageDto, ImageShareListDto, WriteAcceptedDto } from './dto/image.dto';
-import { ExportImageBody, ShareImageBody } from './dto/write.dto';
-import { ImageWritesService } from './image-writes.service';
+import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
+import { ExportTargetListDto, ImageDto, ImageShareListDto, WriteAcceptedDto } from '../images/dto/image.dto';
+import { ExportImageBody, ShareImageBody } from './dto/shares.dto';
+import { ImageSharesService } from './image-shares.service';
 
-const ID_PARAM = { name: 'id', description: '{provider}:{providerImageId}', example: 'cecstack:img-2fpe4gppddvq8c' };
 
 /** Who else may use an image (shares), and where it can be exported to. */
 @ApiTags('images')
 @Controller('images')
 export class ImageSharesController {
-  constructor(private readonly writes: ImageWritesService) {}
+  constructor(private readonly shares: ImageSharesService) {}
 
+  @ApiProviderOperation('listShares')
   @Get(':id/shares')
   @ApiOperation({ summary: 'The users an own image is shared with' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiOkResponse({ type: ImageShareListDto })
   @ApiProblems('NOT_FOUND', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   listShares(@Param('id') id: string, @RequestId() requestId: string): Promise<{ shares: ImageShare[] }> {
-    return this.writes.listShares(id, requestId);
+    return this.shares.listShares(id, requestId);
   }
 
+  @ApiProviderOperation('shareImage')
   @Post(':id/shares')
   @ApiOperation({ summary: 'Share an own image with up to 50 users at once' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiCreatedResponse({ type: ImageShareListDto, description: 'Shared; the body lists the shares as the vendor reports them, Location is the share list' })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async share(@Param('id') id: string, @Body() body: ShareImageBody, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.writes.share(id, body, requestId));
+    return send(reply, await this.shares.share(id, body, requestId));
   }
 
+  @ApiProviderOperation('unshareImage')
   @Delete(':id/shares/:userId')
   @ApiOperation({ summary: 'Stop sharing an own image with one user' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiParam({ name: 'userId', description: 'The user the image is shared with' })
   @ApiNoContentResponse({ description: 'No longer shared with that user' })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async unshare(@Param('id') id: string, @Param('userId') userId: string, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.writes.unshare(id, userId, requestId));
+    return send(reply, await this.shares.unshare(id, userId, requestId));
   }
 
+  @ApiProviderOperation('listExportTargets')
   @Get(':id/export-targets')
   @ApiOperation({ summary: 'The buckets an image can be exported to (pass one to POST /images/{id}/export)' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiOkResponse({ type: ExportTargetListDto })
   @ApiProblems('NOT_FOUND', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   exportTargets(@Param('id') id: string, @RequestId() requestId: string): Promise<{ targets: ExportTarget[] }> {
-    return this.writes.exportTargets(id, requestId);
+    return this.shares.exportTargets(id, requestId);
   }
 
+  @ApiProviderOperation('exportImage')
   @Post(':id/export')
   @ApiOperation({ summary: 'Export an own image into an object-store bucket' })
-  @ApiParam(ID_PARAM)
+  @ApiParam(IMAGE_ID_PARAM)
   @ApiOkResponse({ type: ImageDto, description: 'Exported' })
   @ApiAcceptedResponse({ type: WriteAcceptedDto, description: 'The vendor is exporting; Location is the operation or the image' })
   @ApiNoContentResponse({ description: 'Exported; the vendor reports nothing to show' })
   @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async exportImage(@Param('id') id: string, @Body() body: ExportImageBody, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
-    return send(reply, await this.writes.exportImage(id, body, requestId));
+    return send(reply, await this.shares.exportImage(id, body, requestId));
   }
 }

@@ -1,9 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CallContext, Capability, GatewayError, ImageProvider, OPERATION_CAPABILITY, OperationName, parseImageId } from '@images/core';
-import { CatalogEngine } from '@images/catalog';
+import { Capability, GatewayError, ImageProvider, OPERATION_CAPABILITY, OperationName, ProviderRules, RuledWrite, parseImageId, shareUsersErrors, writeFieldErrors } from '@images/core';
 import { validationFailed } from '../common/validation';
-import { CATALOG_ENGINE, LOGGER } from '../tokens';
 
 const OPERATION_NAMES = Object.keys(OPERATION_CAPABILITY) as OperationName[];
 
@@ -17,37 +14,43 @@ export interface OwnedResource {
 }
 
 /**
- * The one place a request finds its provider: by a gateway id (`{provider}:{id}`) or by a body's `provider`,
- * and the one place a missing operation becomes 501. What GET /providers lists comes from here too, so the
- * list and the 501s can never disagree.
+ * The enabled providers, and the one place a request finds its provider: by a gateway id (`{provider}:{id}`) or by a
+ * body's `provider`. Also the one place a missing operation becomes 501 and a vendor's declared rules are checked.
+ * What GET /providers lists comes from here too, so the list and the 501s can never disagree.
  */
-@Injectable()
-export class ProviderRouter {
-  constructor(
-    @Inject(CATALOG_ENGINE) private readonly engine: CatalogEngine,
-    @Inject(LOGGER) logger: Logger,
-  ) {
-    for (const id of engine.providerIds) {
-      const provider = engine.provider(id)!;
+export class ProviderDirectory {
+  private readonly byId: ReadonlyMap<string, { provider: ImageProvider; rules: ProviderRules }>;
+
+  constructor(readonly all: readonly ImageProvider[], rules: ReadonlyMap<string, ProviderRules>, logger: Pick<Logger, 'warn'>) {
+    this.byId = new Map(all.map((provider) => [provider.id, { provider, rules: rules.get(provider.id) ?? {} }]));
+    for (const provider of all) {
       const declared = [...provider.capabilities].sort();
       const derived = this.capabilitiesOf(provider).slice().sort();
       // A provider that declares what it cannot do (or hides what it can) would mislead GET /providers.
-      if (declared.join() !== derived.join()) logger.warn({ provider: id, declared, derived }, 'declared capabilities differ from the operations the provider implements; GET /providers lists the implemented ones');
+      if (declared.join() !== derived.join()) logger.warn({ provider: provider.id, declared, derived }, 'declared capabilities differ from the operations the provider implements; GET /providers lists the implemented ones');
     }
+  }
+
+  get ids(): string[] {
+    return [...this.byId.keys()];
+  }
+
+  get(id: string): ImageProvider | undefined {
+    return this.byId.get(id)?.provider;
   }
 
   /** The owner of a gateway id; 404 for a malformed id or a provider that is not enabled. */
   owner(id: string, what: 'image' | 'operation' = 'image'): OwnedResource {
     const parsed = parseImageId(id);
-    const provider = parsed ? this.engine.provider(parsed.provider) : undefined;
+    const provider = parsed ? this.get(parsed.provider) : undefined;
     if (!parsed || !provider) throw new GatewayError('NOT_FOUND', { detail: `there is no ${what} ${id}` });
     return { provider, localId: parsed.providerImageId };
   }
 
   /** The provider a body names; a provider that is not enabled is a validation failure of that field. */
   named(providerId: string, field = 'provider'): ImageProvider {
-    const provider = this.engine.provider(providerId);
-    if (!provider) throw validationFailed([{ field, message: `must be an enabled provider (${this.engine.providerIds.join(', ')})` }]);
+    const provider = this.get(providerId);
+    if (!provider) throw validationFailed([{ field, message: `must be an enabled provider (${this.ids.join(', ')})` }]);
     return provider;
   }
 
@@ -75,18 +78,20 @@ export class ProviderRouter {
     for (const name of this.operationsOf(provider)) capabilities.add(OPERATION_CAPABILITY[name]);
     return [...capabilities];
   }
-}
 
-/**
- * A CallContext whose signal aborts when `budgetMs` has passed (UPSTREAM_TIMEOUT) or `cancel` aborts (the caller
- * is gone). `stopClock()` ends the budget once the answer has begun (a download's body may take longer).
- */
-export function budgetContext(provider: string, budgetMs: number, requestId: string, cancel?: AbortSignal): { ctx: CallContext; stopClock(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new GatewayError('UPSTREAM_TIMEOUT', { provider, detail: `${provider} did not answer within ${budgetMs} ms` })), budgetMs);
-  timer.unref();
-  if (cancel?.aborted) controller.abort(cancel.reason);
-  else cancel?.addEventListener('abort', () => controller.abort(cancel.reason), { once: true });
-  // The deadline lets reads inside the operation retry only when a retry still fits.
-  return { ctx: { signal: controller.signal, deadline: performance.now() + budgetMs, requestId }, stopClock: () => clearTimeout(timer) };
+  /** VALIDATION_FAILED naming every field the provider does not take for this write, or needs and misses. */
+  checkWriteFields(write: RuledWrite, providerId: string, body: object): void {
+    const errors = writeFieldErrors(this.rulesOf(providerId), write, providerId, body);
+    if (errors.length > 0) throw validationFailed(errors);
+  }
+
+  /** VALIDATION_FAILED when one share call would name more users than the provider takes. */
+  checkShareUsers(providerId: string, userIds: readonly string[]): void {
+    const errors = shareUsersErrors(this.rulesOf(providerId), providerId, userIds);
+    if (errors.length > 0) throw validationFailed(errors);
+  }
+
+  rulesOf(providerId: string): ProviderRules {
+    return this.byId.get(providerId)?.rules ?? {};
+  }
 }

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { ImageFilesController } from './image-files.controller';
+import { ImageFilesService } from './image-files.service';
+
+/** An image's file: `POST …/upload`, `POST …/upload/complete`, `GET`/`HEAD …/file`. */
+@Module({
+  imports: [CatalogModule],
+  controllers: [ImageFilesController],
+  providers: [ImageFilesService],
+})
+export class ImageFilesModule {}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { OperationsController } from './operations.controller';
+import { OperationsService } from './operations.service';
+
+/** `GET /operations/{id}`: vendor jobs started by writes. */
+@Module({
+  imports: [CatalogModule],
+  controllers: [OperationsController],
+  providers: [OperationsService],
+})
+export class OperationsModule {}

@@ -1,0 +1,30 @@
+import { Inject, Injectable, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { PROVIDER_DEPS, ProviderDeps, ProviderDepsSource, SecretRedactor } from '@images/core';
+import { LOGGER } from '../config/config.module';
+import { GatewayConfig } from '../config/gateway-config';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
+
+/** What each vendor module hands its provider: the metrics observer, a logger naming it, its pool size, the one redactor. */
+@Injectable()
+export class GatewayProviderDeps implements ProviderDepsSource {
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly config: GatewayConfig,
+    private readonly redactor: SecretRedactor,
+  ) {}
+
+  depsFor(providerId: string): ProviderDeps {
+    return { observer: this.metrics, logger: this.logger.child({ provider: providerId }), maxConcurrentRequests: this.config.providerMaxConcurrency, redactor: this.redactor };
+  }
+}
+
+/** Imported by every vendor module (through its VendorModuleContext) for PROVIDER_DEPS. */
+@Module({
+  imports: [MetricsModule],
+  providers: [{ provide: PROVIDER_DEPS, useClass: GatewayProviderDeps }],
+  exports: [PROVIDER_DEPS],
+})
+export class ProviderDepsModule {}

@@ -1,0 +1,79 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { connectRedis, describeRedisUrl } from './redis-client';
+
+const PING_TIMEOUT_MS = 300;
+
+/** What a consumer builds on Redis when it is configured, and without it (this process alone). */
+export interface SharedOrLocal<T> {
+  redis(client: Redis): T;
+  memory(): T;
+}
+
+/** `unreachable`: no answer at all (the gateway serves from memory meanwhile), rather than a strange one. */
+export type PingResult = { up: true } | { up: false; reason: string; unreachable: boolean };
+
+/**
+ * The replica's Redis, or the lack of one (REDIS_URL unset). Consumers never see a null client: they say what they
+ * build either way, and this chooses.
+ */
+export abstract class RedisConnection {
+  abstract readonly backend: 'redis' | 'memory';
+  abstract choose<T>(implementations: SharedOrLocal<T>): T;
+  abstract ping(): Promise<PingResult>;
+  abstract close(): Promise<void>;
+
+  static async open(url: string | null, logger: Logger): Promise<RedisConnection> {
+    if (!url) {
+      logger.info('REDIS_URL is not set: catalogs are cached in process memory only');
+      return new NoRedis();
+    }
+    logger.info({ redis: describeRedisUrl(url) }, 'catalog cache in redis, with an in-process first tier');
+    return new ConnectedRedis(await connectRedis(url, logger));
+  }
+}
+
+class ConnectedRedis extends RedisConnection {
+  readonly backend = 'redis' as const;
+
+  constructor(private readonly client: Redis) {
+    super();
+  }
+
+  choose<T>(implementations: SharedOrLocal<T>): T {
+    return implementations.redis(this.client);
+  }
+
+  async ping(): Promise<PingResult> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const pong = await Promise.race([
+        this.client.ping(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('ping timed out')), PING_TIMEOUT_MS))),
+      ]);
+      return pong === 'PONG' ? { up: true } : { up: false, reason: 'unexpected ping answer', unreachable: false };
+    } catch (error) {
+      return { up: false, reason: error instanceof Error ? error.message : 'unreachable', unreachable: true };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.quit().catch(() => this.client.disconnect());
+  }
+}
+
+class NoRedis extends RedisConnection {
+  readonly backend = 'memory' as const;
+
+  choose<T>(implementations: SharedOrLocal<T>): T {
+    return implementations.memory();
+  }
+
+  async ping(): Promise<PingResult> {
+    return { up: true };
+  }
+
+  async close(): Promise<void> {}
+}
