@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { ProviderRegistration } from '@images/core';
-import { createGatewayApp, GatewayApp } from '../../apps/gateway/src/app.factory';
+import { createGatewayApp, GatewayApp, GatewayAppOptions } from '../../apps/gateway/src/app.factory';
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-registry';
 import { RunningSim, SimOptions, startVendorSim } from '../../apps/vendor-sim/src';
@@ -51,7 +51,7 @@ export interface Gateway {
  */
 export async function startGateway(
   sim: RunningSim,
-  options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number; registrations?: readonly ProviderRegistration<any>[] } = {},
+  options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number; registrations?: readonly ProviderRegistration<any>[]; createApp?: GatewayAppOptions['createApp'] } = {},
 ): Promise<Gateway> {
   const keyPrefix = options.keyPrefix ?? uniquePrefix('gw');
   const useRedis = options.redis ?? true;
@@ -66,7 +66,7 @@ export async function startGateway(
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
   const config = loadGatewayConfig(env, options.registrations ?? PROVIDER_REGISTRATIONS);
-  const app = await createGatewayApp(config, { logDestination });
+  const app = await createGatewayApp(config, { logDestination, createApp: options.createApp });
   const url = await app.listen('127.0.0.1');
   return {
     url,

@@ -1,0 +1,106 @@
+import { Test } from '@nestjs/testing';
+import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageId } from '@images/core';
+import { CatalogEngine, MemoryCatalogStore } from '@images/catalog';
+import { ProviderDirectory } from '../providers/provider-directory';
+import { ImagesService } from './images.service';
+
+const SECRET = 'tok-0123456789';
+
+function image(provider: string, providerImageId: string, createdAt: string): Image {
+  return {
+    id: imageId(provider, providerImageId), provider, providerImageId, name: providerImageId, description: null, status: 'available', providerStatus: null,
+    visibility: 'public', osType: 'linux', platform: null, osVersion: null, architecture: null, bits: null, diskFormat: null, sizeBytes: null,
+    minDiskGiB: null, minRamMiB: null, regions: [], createdAt, updatedAt: null, extra: {},
+  };
+}
+
+/** A provider with a fixed catalog that can be told to fail; counts its calls. */
+class TableProvider implements ImageProvider {
+  readonly displayName = 'table';
+  readonly capabilities = ['list'] as const;
+  readonly accountScope = 'scope';
+  calls = 0;
+  failure: GatewayError | null = null;
+  constructor(readonly id: string, private readonly images: Image[]) {}
+
+  async listCatalog(_ctx: CallContext): Promise<Image[]> {
+    this.calls++;
+    if (this.failure) throw this.failure;
+    return this.images;
+  }
+}
+
+class LookupProvider extends TableProvider {
+  override readonly capabilities = ['list', 'get'] as never;
+  lookups = 0;
+  async getImage(providerImageId: string): Promise<Image | null> {
+    this.lookups++;
+    return providerImageId === 'known' ? image(this.id, 'known', '2024-03-01T00:00:00.000Z') : null;
+  }
+}
+
+describe('ImagesService', () => {
+  let service: ImagesService;
+  let a: TableProvider;
+  let b: LookupProvider;
+
+  beforeEach(async () => {
+    a = new TableProvider('a', [image('a', '1', '2024-01-01T00:00:00.000Z'), image('a', '2', '2024-01-03T00:00:00.000Z')]);
+    b = new LookupProvider('b', [image('b', '1', '2024-01-02T00:00:00.000Z')]);
+    const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+    const moduleRef = await Test.createTestingModule({
+      providers: [
+        ImagesService,
+        { provide: SecretRedactor, useValue: new SecretRedactor([SECRET]) },
+        { provide: ProviderDirectory, useFactory: () => new ProviderDirectory([a, b], new Map(), quiet) },
+        {
+          provide: CatalogEngine,
+          inject: [ProviderDirectory],
+          useFactory: (directory: ProviderDirectory) => new CatalogEngine(directory.all, new MemoryCatalogStore(), {
+            cacheTtlSeconds: 60, cacheStaleSeconds: 600, providerTimeoutMs: 1000, circuitFailureThreshold: 5, circuitHalfOpenAfterMs: 1000, keyPrefix: 'unit:',
+          }, { onSlice: () => undefined, onCircuitChange: () => undefined, onFetch: () => undefined }, quiet),
+        },
+      ],
+    }).compile();
+    service = moduleRef.get(ImagesService);
+  });
+
+  it('merges every provider, sorted newest first, with a source per provider', async () => {
+    const list = await service.list({}, { bypassCache: false });
+    expect(list.items.map((item) => item.id)).toEqual(['a:2', 'b:1', 'a:1']);
+    expect(list.page).toEqual({ limit: 50, total: 3, nextCursor: null });
+    expect(list.sources.map((source) => [source.provider, source.status, source.cache, source.count])).toEqual([['a', 'ok', 'miss', 2], ['b', 'ok', 'miss', 1]]);
+    expect(list.complete).toBe(true);
+  });
+
+  it('marks a failing provider in its source, with no secret in the error, and still answers', async () => {
+    a.failure = new GatewayError('UPSTREAM_AUTH_FAILED', { provider: 'a', detail: `token ${SECRET} rejected` });
+    const list = await service.list({}, { bypassCache: false });
+    expect(list.items.map((item) => item.id)).toEqual(['b:1']);
+    expect(list.complete).toBe(false);
+    expect(list.sources[0]).toMatchObject({ provider: 'a', status: 'error', count: 0, error: { code: 'UPSTREAM_AUTH_FAILED', detail: 'token [REDACTED] rejected' } });
+  });
+
+  it("answers the one selected provider's own problem, and ALL_PROVIDERS_FAILED when several fail", async () => {
+    a.failure = new GatewayError('UPSTREAM_TIMEOUT', { provider: 'a' });
+    b.failure = new GatewayError('UPSTREAM_UNAVAILABLE', { provider: 'b' });
+    await expect(service.list({ provider: 'a' }, { bypassCache: false })).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    const all = await service.list({}, { bypassCache: false }).catch((error: GatewayError) => error);
+    expect(all).toMatchObject({ code: 'ALL_PROVIDERS_FAILED', status: 502 });
+    expect((all as GatewayError).extensions?.sources).toEqual([expect.objectContaining({ provider: 'a', status: 'error' }), expect.objectContaining({ provider: 'b', status: 'error' })]);
+  });
+
+  it('refuses a provider that is not enabled, and a bad cursor, before asking any provider', async () => {
+    await expect(service.list({ provider: 'a,zz' }, { bypassCache: false })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'provider', message: 'not an enabled provider: zz (enabled: a, b)' }] });
+    await expect(service.list({ cursor: 'not-a-cursor' }, { bypassCache: false })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', errors: [expect.objectContaining({ field: 'cursor' })] });
+    expect(a.calls + b.calls).toBe(0);
+  });
+
+  it("looks one image up with the provider's exact lookup, else in its catalog, and 404s what neither has", async () => {
+    await expect(service.get('b:known', 'r1')).resolves.toMatchObject({ id: 'b:known' });
+    expect(b.lookups).toBe(1);
+    await expect(service.get('a:2', 'r2')).resolves.toMatchObject({ id: 'a:2' });
+    await expect(service.get('b:unknown', 'r3')).rejects.toMatchObject({ code: 'NOT_FOUND', detail: 'there is no image b:unknown' });
+    await expect(service.get('zz:1', 'r4')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
