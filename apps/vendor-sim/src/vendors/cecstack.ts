@@ -193,48 +193,48 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseCreateImage(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.createImage(input));
+    return answer(reply, input instanceof Rejection ? input : state.images.createImage(input));
   };
 
   const importImage = (request: FastifyRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseImportImage(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.importImage(input));
+    return answer(reply, input instanceof Rejection ? input : state.images.importImage(input));
   };
 
   const updateImage = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseUpdateImage(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.updateImage(request.params.imageId, input));
+    return answer(reply, input instanceof Rejection ? input : state.images.updateImage(request.params.imageId, input));
   };
 
   const deleteImage = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
-    return answer(reply, state.deleteImage(request.params.imageId), () => NO_DATA);
+    return answer(reply, state.images.deleteImage(request.params.imageId), () => NO_DATA);
   };
 
   const prepareUpload = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseUploadPrepare(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.prepareUpload(request.params.imageId, input.size));
+    return answer(reply, input instanceof Rejection ? input : state.files.prepareUpload(request.params.imageId, input.size));
   };
 
   const completeUpload = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseUploadDone(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.completeUpload(request.params.imageId, input), () => NO_DATA);
+    return answer(reply, input instanceof Rejection ? input : state.files.completeUpload(request.params.imageId, input), () => NO_DATA);
   };
 
   /** The file, streamed: `Range: bytes=…` gets 206 with Content-Range, an unsatisfiable one 416. */
   const download = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
-    const image = state.downloadable(request.params.imageId);
+    const image = state.files.downloadable(request.params.imageId);
     if (image instanceof Rejection) return fail(reply, image.code, image.detail);
     const size = image.size;
     const range = parseRange(request.headers.range, size);
@@ -260,7 +260,7 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
   const listShares = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'optional');
     if ('rejected' in admitted) return admitted.rejected;
-    const grants = state.grantsOf(request.params.imageId);
+    const grants = state.shares.grantsOf(request.params.imageId);
     return grants instanceof Rejection ? fail(reply, grants.code, grants.detail) : page(reply, grants, admitted.list);
   };
 
@@ -268,33 +268,33 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const userIds = parseShareUsers(body(request), OWN_IDS);
-    return answer(reply, userIds instanceof Rejection ? userIds : state.share(request.params.imageId, userIds));
+    return answer(reply, userIds instanceof Rejection ? userIds : state.shares.share(request.params.imageId, userIds));
   };
 
   const unshare = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const userIds = parseShareUsers(body(request), OWN_IDS);
-    return answer(reply, userIds instanceof Rejection ? userIds : state.unshare(request.params.imageId, userIds));
+    return answer(reply, userIds instanceof Rejection ? userIds : state.shares.unshare(request.params.imageId, userIds));
   };
 
   const listBuckets = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
-    return answer(reply, state.bucketsFor(request.params.imageId));
+    return answer(reply, state.exports.bucketsFor(request.params.imageId));
   };
 
   const exportImage = (request: ImageRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const bucket = parseExport(body(request));
-    return answer(reply, bucket instanceof Rejection ? bucket : state.exportImage(request.params.imageId, bucket));
+    return answer(reply, bucket instanceof Rejection ? bucket : state.exports.exportImage(request.params.imageId, bucket));
   };
 
   const deleteShared = (request: ShareRequest, reply: FastifyReply) => {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
-    return answer(reply, state.deleteShared(request.params.shareId));
+    return answer(reply, state.images.deleteShared(request.params.shareId));
   };
 
   /** The copy answer (1.21) adds fields the lists do not carry. */
@@ -302,7 +302,7 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
     const admitted = admit(request, reply, 'none');
     if ('rejected' in admitted) return admitted.rejected;
     const input = parseCopyShared(body(request));
-    return answer(reply, input instanceof Rejection ? input : state.copyShared(request.params.shareId, input), (image) => ({
+    return answer(reply, input instanceof Rejection ? input : state.images.copyShared(request.params.shareId, input), (image) => ({
       ...image,
       shared: false,
       capacityPercentage: '',
@@ -363,8 +363,8 @@ export function createCecstackSimulator(context: SimContext): VendorSimulator {
         ids: distinct([...lists.public, ...lists.private, ...lists.shared]),
         items: [...catalog.publicImages, ...catalog.privateImages, ...catalog.sharedImages],
         lists,
-        shares: state.shareTable(),
-        exports: state.exports(),
+        shares: state.shares.shareTable(),
+        exports: state.exports.records(),
       };
       return view;
     },
