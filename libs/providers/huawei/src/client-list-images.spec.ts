@@ -1,59 +1,7 @@
-import { createHash, createHmac } from 'node:crypto';
 import { GatewayError, Image, ImageProvider } from '@images/core';
 import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, rejectedGatewayError, startFakeUpstream } from '@images/testing';
-import { HuaweiConfig, huaweiConfigFromEnv, huaweiRegistration, mapHuaweiImage } from './index';
-import listImagesExample from './fixtures/list-images.json';
-
-const AK = 'QTWAOYTTINDUT2QVKYUC';
-const SK = 'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc';
-const TOKEN = 'MIIZ-token-value-for-tests';
-const PROJECT = '0e69423d4400f4a82f67c0059a1e4cc8';
-
-const catalog = Array.from({ length: 250 }, (_, i) => ({
-  id: `img-${String(i).padStart(3, '0')}`,
-  image_type: i % 2 ? 'private' : 'gold',
-  os_type: 'Linux',
-  os_version: 'EulerOS 2.5 64bit',
-  disk_format: 'qcow2',
-  name: `image ${i}`,
-  min_ram: 0,
-  min_disk: 40,
-}));
-
-/** Serves the catalog by offset/limit, capped at `cap` items per page. */
-function pagedCatalog(cap = 100) {
-  return (request: FakeRequest): FakeAnswer => {
-    const offset = Number(request.query.get('offset'));
-    const limit = Math.min(Number(request.query.get('limit')), cap);
-    return { body: { total_count: catalog.length, images: catalog.slice(offset, offset + limit) } };
-  };
-}
-
-function configFor(url: string, credentials: Record<string, string>): HuaweiConfig {
-  return huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: PROJECT, HUAWEI_ENDPOINT: url, ...credentials }) as HuaweiConfig;
-}
-
-const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-const encode = (text: string) => encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-
-/** What the vendor's gateway does: rebuild the signature from the request as it arrived. */
-function recomputeSignature(request: FakeRequest, secretKey: string) {
-  const match = /^SDK-HMAC-SHA256 Access=([^,]+), SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(String(request.headers.authorization));
-  if (!match) throw new Error(`unexpected Authorization: ${request.headers.authorization}`);
-  const [, access, signedHeaders, signature] = match;
-  const names = signedHeaders.split(';');
-  const canonicalHeaders = names.map((name) => `${name}:${String(request.headers[name] ?? '').trim()}\n`).join('');
-  const canonicalQuery = [...request.query.entries()]
-    .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([name, value]) => `${encode(name)}=${encode(value)}`)
-    .join('&');
-  const uri = request.path.endsWith('/') ? request.path : `${request.path}/`;
-  const canonicalRequest = [request.method, uri, canonicalQuery, canonicalHeaders, signedHeaders, sha256(request.body)].join('\n');
-  const stringToSign = `SDK-HMAC-SHA256\n${request.headers['x-sdk-date']}\n${sha256(canonicalRequest)}`;
-  return { access, names, signature, expected: createHmac('sha256', secretKey).update(stringToSign).digest('hex') };
-}
-
-const ctx = (ms = 5000) => ({ signal: AbortSignal.timeout(ms) });
+import { huaweiRegistration } from './index';
+import { AK, PROJECT, SK, TOKEN, catalog, configFor, ctx, pagedCatalog, recomputeSignature } from './client-spec-support';
 
 describe('Huawei ListImages against a real HTTP server', () => {
   let upstream: FakeUpstream | undefined;
@@ -240,70 +188,5 @@ describe('Huawei ListImages against a real HTTP server', () => {
     const other = huaweiRegistration.create({ ...configFor('http://a', { HUAWEI_TOKEN: TOKEN }), projectId: 'other' }, recordingDeps());
     expect(other.accountScope).not.toBe(scope('http://a', { HUAWEI_TOKEN: TOKEN }));
     expect(other).toMatchObject({ id: 'huawei', capabilities: ['list', 'get'] });
-  });
-});
-
-describe('Huawei getImage (ListImages filtered by image_id)', () => {
-  let upstream: FakeUpstream | undefined;
-  afterEach(async () => {
-    await upstream?.close();
-    upstream = undefined;
-  });
-
-  const [docItem, otherDocItem] = listImagesExample.images;
-  const get = (url: string, id: string, credentials: Record<string, string> = { HUAWEI_TOKEN: TOKEN }) =>
-    huaweiRegistration.create(configFor(url, credentials), recordingDeps()).getImage!(id, ctx());
-
-  it('asks ListImages for exactly that image_id and maps the doc example item as the list does', async () => {
-    upstream = await startFakeUpstream(() => ({ body: { total_count: 1, images: [docItem] } }));
-
-    const image = await get(upstream.url, docItem.id);
-
-    expect(upstream.requests).toHaveLength(1);
-    const [request] = upstream.requests;
-    expect(request.method).toBe('GET');
-    expect(request.path).toBe(`/v2/${PROJECT}/images`);
-    expect(request.rawQuery).toBe('image_id=d6b368bc-a24d-4fb5-a8fb-727356a53f33');
-    expect(request.headers['x-auth-token']).toBe(TOKEN);
-    expect(request.headers['x-project-id']).toBe(PROJECT);
-    expect(image).toEqual(mapHuaweiImage(docItem, 'cn-north-4'));
-    expect(image).toMatchObject({ id: 'huawei:d6b368bc-a24d-4fb5-a8fb-727356a53f33', name: 'Euler_Online_Tenant_vAG', visibility: 'public', minDiskGiB: 50, bits: 64 });
-  });
-
-  it('signs the image_id query with AK/SK', async () => {
-    upstream = await startFakeUpstream(() => ({ body: { total_count: 1, images: [docItem] } }));
-    await get(upstream.url, docItem.id, { HUAWEI_AK: AK, HUAWEI_SK: SK });
-    const { signature, expected } = recomputeSignature(upstream.requests[0], SK);
-    expect(upstream.requests[0].query.get('image_id')).toBe(docItem.id);
-    expect(signature).toBe(expected);
-  });
-
-  it('answers null when nothing matches', async () => {
-    upstream = await startFakeUpstream(() => ({ body: { total_count: 0, images: [] } }));
-    expect(await get(upstream.url, 'no-such-image')).toBeNull();
-  });
-
-  it('never passes another image off as the one asked for, should the filter be ignored', async () => {
-    upstream = await startFakeUpstream(() => ({ body: { total_count: 2, images: [otherDocItem, docItem] } }));
-    expect((await get(upstream.url, docItem.id))?.name).toBe('Euler_Online_Tenant_vAG');
-    expect(await get(upstream.url, 'no-such-image')).toBeNull();
-  });
-
-  it("answers null for Huawei's own not-found, but an error for a 404 that is not Huawei's", async () => {
-    upstream = await startFakeUpstream(() => ({ status: 500, body: { error_code: 'WKS.0202', error_msg: 'image not found' } }));
-    expect(await get(upstream.url, 'gone')).toBeNull();
-    await upstream.close();
-
-    upstream = await startFakeUpstream(() => ({ status: 404, body: { error_code: 'APIGW.0101', error_msg: 'The API does not exist' } }));
-    expect((await rejectedGatewayError(get(upstream.url, 'gone'))).code).toBe('UPSTREAM_ERROR');
-    await upstream.close();
-
-    upstream = await startFakeUpstream(() => ({ status: 404, body: '<html>not here</html>' }));
-    expect((await rejectedGatewayError(get(upstream.url, 'gone'))).code).toBe('NOT_FOUND');
-  });
-
-  it('translates other failures as the list does', async () => {
-    upstream = await startFakeUpstream(() => ({ status: 401, body: { error_code: 'APIGW.0301', error_msg: 'bad token' } }));
-    expect((await rejectedGatewayError(get(upstream.url, docItem.id))).code).toBe('UPSTREAM_AUTH_FAILED');
   });
 });
