@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { ImsClient, createBody, sleep } from './cecstack/ims-client';
 import { RunningSim, startVendorSim } from './sim';
 

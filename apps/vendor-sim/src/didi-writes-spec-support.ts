@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import type { DidiJob } from './catalogs/didi';
 import { DIDI_SNAPSHOTS, RunningSim } from './index';
 

@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { GatewayError } from '@images/core';
 import { FakeAnswer, FakeRequest, FakeUpstream, recordingDeps, startFakeUpstream } from '@images/testing';
 import { CecstackConfig, CecstackProvider, cecstackConfigFromEnv } from './index';

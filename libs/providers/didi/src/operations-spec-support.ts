@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImageProvider } from '@images/core';
