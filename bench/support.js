@@ -16,9 +16,9 @@ function simEnv(sim) {
   };
 }
 
-/** The built gateway on `port`; resolves once it is ready. */
-async function spawnGateway(sim, port, env) {
-  const child = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')], {
+/** The built gateway (this repository's, or the `main` given) on `port`; resolves once it is ready. */
+async function spawnGateway(sim, port, env, main = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')) {
+  const child = spawn(process.execPath, [main], {
     env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', ...simEnv(sim), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
