@@ -17,7 +17,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // ESM-only dependencies are transformed too; the rest of node_modules is loaded as is.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm|content-disposition|cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm|content-disposition|cookie|jose)/)'],
   moduleNameMapper: {
     '^@images/core$': '<rootDir>/libs/core/src',
     '^@images/http$': '<rootDir>/libs/http/src',

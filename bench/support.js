@@ -19,7 +19,8 @@ function simEnv(sim) {
 /** The built gateway (this repository's, or the `main` given) on `port`; resolves once it is ready. */
 async function spawnGateway(sim, port, env, main = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')) {
   const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', ...simEnv(sim), ...env },
+    // No caller checks or limits unless a benchmark sets them: the load comes from one address.
+    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', AUTH_DISABLED: 'true', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0', ...simEnv(sim), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;

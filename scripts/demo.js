@@ -2,6 +2,7 @@
 // `npm run demo`: the four vendor simulators and the gateway wired to them, no accounts, no configuration.
 'use strict';
 const { spawn } = require('node:child_process');
+const { createHash, randomBytes } = require('node:crypto');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
@@ -17,7 +18,14 @@ async function main() {
     latencyMs: Number(process.env.SIM_LATENCY_MS || 0),
   });
   const c = running.credentials;
+  // Two callers, made up for this run: the gateway is configured with their hashes only (API.md section 8).
+  const readKey = `demo-read-${randomBytes(18).toString('base64url')}`;
+  const fullKey = `demo-full-${randomBytes(18).toString('base64url')}`;
+  const sha256 = (key) => createHash('sha256').update(key).digest('hex');
   const env = {
+    AUTH_API_KEYS: `web:images.read:${sha256(readKey)},deployer:images.read+images.write+images.files+ops:${sha256(fullKey)}`,
+    // A browser cannot send a key when it opens /docs; its "Authorize" button takes one for "Try it out".
+    DOCS_PUBLIC: 'true',
     ...process.env,
     PORT: port,
     DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: running.urls.didi, DIDI_REGIONS: 'bj,gz',
@@ -35,17 +43,24 @@ async function main() {
   console.log(`
 images-gateway demo: gateway ${base}, vendor simulators ${Object.entries(running.urls).map(([k, v]) => `${k}=${v}`).join(' ')}
 
+Callers (keys made up for this run; the gateway holds only their SHA-256):
+  READ='${readKey}'   # "web": images.read
+  FULL='${fullKey}'   # "deployer": images.read, images.write, images.files, ops
+
 Try:
-  curl -s '${base}/images?limit=5' | jq
-  curl -s '${base}/images?provider=huawei,ucloud&osType=windows&sort=name&limit=3' | jq '.items[].name, .page, .sources'
-  curl -s '${base}/images?name=centos&sort=-sizeBytes&limit=3' | jq '.items[] | {id, name, sizeBytes}'
-  curl -s '${base}/images/didi:4a48f88391134a01befe88ff98b68a88' | jq
-  curl -s '${base}/providers' | jq
-  curl -s '${base}/images?limit=0' | jq            # a problem+json 400
+  curl -s '${base}/images?limit=5' -H "Authorization: Bearer $READ" | jq
+  curl -s '${base}/images?provider=huawei,ucloud&osType=windows&sort=name&limit=3' -H "Authorization: Bearer $READ" | jq '.items[].name, .page, .sources'
+  curl -s '${base}/images?name=centos&sort=-sizeBytes&limit=3' -H "Authorization: Bearer $READ" | jq '.items[] | {id, name, sizeBytes}'
+  curl -s '${base}/images/didi:4a48f88391134a01befe88ff98b68a88' -H "X-Api-Key: $READ" | jq
+  curl -s '${base}/providers' -H "Authorization: Bearer $READ" | jq
+  curl -s '${base}/images?limit=0' -H "Authorization: Bearer $READ" | jq            # a problem+json 400
+  curl -si '${base}/images'                                                             # 401: no credentials
+  curl -s -X DELETE '${base}/images/cecstack:img-1' -H "Authorization: Bearer $READ" | jq   # 403: images.write needed
   curl -s -X PUT ${admin}/faults/ucloud -H 'content-type: application/json' -d '{"kind":"hang"}'
-  curl -s '${base}/images?refresh=true&limit=1' | jq '.sources, .complete'   # ucloud times out, the rest answer
+  curl -s '${base}/images?refresh=true&limit=1' -H "Authorization: Bearer $FULL" | jq '.sources, .complete'   # ucloud is stale or failed, the rest answer
   curl -s -X DELETE ${admin}/faults
-  open ${base}/docs  (OpenAPI UI) · ${base}/metrics · ${base}/health
+  curl -s '${base}/metrics' -H "Authorization: Bearer $FULL" | head · curl -s '${base}/health' -H "Authorization: Bearer $FULL" | jq
+  open ${base}/docs  (OpenAPI UI: "Authorize" with $READ or $FULL)
 
 Ctrl-C stops everything.`);
 

@@ -6,6 +6,12 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 export const GATEWAY_MAIN = join(ROOT, 'dist/apps/gateway/apps/gateway/src/main.js');
 
+/**
+ * A gateway with no caller checks and no rate limits: the suites that test other things send many anonymous requests
+ * from one address. The callers suites set their own keys and limits.
+ */
+export const OPEN_GATEWAY_ENV: Readonly<Record<string, string>> = { AUTH_DISABLED: 'true', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0' };
+
 /** A port nobody listens on right now (loopback). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -34,7 +40,7 @@ export async function spawnGateway(env: Record<string, string>): Promise<Gateway
   const port = await freePort();
   const child = spawn(process.execPath, [GATEWAY_MAIN], {
     // No inherited REDIS_URL or provider variables: the test says everything.
-    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'info', ...OPEN_GATEWAY_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

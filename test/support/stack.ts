@@ -5,6 +5,7 @@ import { createGatewayApp, GatewayApp, GatewayAppOptions } from '../../apps/gate
 import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-registry';
 import { RunningSim, SimOptions, startVendorSim } from '../../apps/vendor-sim/src';
+import { OPEN_GATEWAY_ENV } from './processes';
 import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './redis';
 
 export type Vendor = 'didi' | 'huawei' | 'ucloud' | 'cecstack';
@@ -60,6 +61,7 @@ export async function startGateway(
     PORT: '0',
     CACHE_KEY_PREFIX: keyPrefix,
     LOG_LEVEL: 'debug',
+    ...OPEN_GATEWAY_ENV,
     ...(useRedis ? { REDIS_URL: testRedisUrl(options.redisPort) } : {}),
     ...options.env,
   };

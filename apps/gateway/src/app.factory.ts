@@ -6,16 +6,21 @@ import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
+import { Authenticator } from './callers/authenticator';
 import { createLogger, NestPinoLogger } from './common/logger';
-import { problemOf, sourcesOf } from './common/request-log';
 import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
+import { secureForBrowsers } from './http/browser';
+import { guardDocs } from './http/docs-access';
+import { acceptJsonBodiesOnly } from './http/json-body';
+import { addRequestHooks } from './http/request-hooks';
+import { gatewayServerFactory } from './http/server';
 import { MetricsService } from './metrics/metrics.service';
 
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
@@ -54,6 +59,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 1024 },
+    // Over BODY_LIMIT_BYTES is a 413 before the body is read; the server bounds slow senders and open sockets.
+    bodyLimit: config.limits.bodyLimitBytes,
+    serverFactory: gatewayServerFactory(config.limits),
     // Requests still arriving while draining are answered normally (with Connection: close), not with Fastify's bare 503.
     return503OnClosing: false,
     // A request the HTTP parser refuses (bad header bytes, headers too large) never reaches a route: same problem+json.
@@ -65,28 +73,17 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     },
   });
   const createApp = options.createApp ?? ((root, fastifyAdapter, nestOptions) => NestFactory.create<NestFastifyApplication>(root, fastifyAdapter, nestOptions));
-  const app = await createApp(AppModule.forRoot(config, logger, redactor), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false });
+  // bodyParser false: Nest would register a urlencoded parser (a cross-site form could then write); JSON only, below.
+  const app = await createApp(AppModule.forRoot(config, logger, redactor), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false, bodyParser: false });
 
-  const fastify = app.getHttpAdapter().getInstance();
-  const metrics = app.get(MetricsService);
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('X-Request-Id', request.id);
-  });
-  const lifecycle = app.get(LifecycleService);
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    // While draining, every answer closes its connection: a kept-alive socket would hold the shutdown open.
-    if (lifecycle.phase === 'draining') reply.header('Connection', 'close');
-    return payload;
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const route = routeOf(request);
-    const latencyMs = reply.elapsedTime;
-    metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
-    if (route === '/metrics' || route.startsWith('/health')) return;
-    logger.info({ reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs), sources: sourcesOf(request), problem: problemOf(request) }, 'request');
-  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  addRequestHooks(fastify, { metrics: app.get(MetricsService), lifecycle: app.get(LifecycleService), logger });
+  acceptJsonBodiesOnly(fastify, config.limits.bodyLimitBytes);
+  await secureForBrowsers(fastify, config.callers);
+  guardDocs(fastify, config.callers, app.get(Authenticator), redactor);
 
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  // persistAuthorization: the key or token given to "Authorize" survives a reload of the page.
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
   // No enableShutdownHooks(): Nest would close at once and re-raise the signal; `shutdown` drains instead.
   await app.init();
 
@@ -131,6 +128,3 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): 
   );
 }
 
-function routeOf(request: FastifyRequest): string {
-  return request.routeOptions?.url ?? 'unmatched';
-}

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { SecretRedactor } from '@images/core';
+import { AuthGuard } from './callers/auth.guard';
+import { CallersModule } from './callers/callers.module';
+import { RateLimitGuard } from './callers/rate-limit.guard';
 import { CatalogModule } from './catalog/catalog.module';
 import { StrictValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
@@ -32,6 +35,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config, logger, redactor),
         ProvidersModule.forRoot(config),
+        CallersModule,
         MetricsModule,
         CatalogModule,
         ImagesModule,
@@ -44,13 +48,17 @@ export class AppModule {
         ProblemsModule,
         HealthModule,
       ],
-      // In the order a request meets them (Nest runs interceptors before pipes, filters on the way out).
+      // In the order a request meets them (Nest runs guards, then interceptors, then pipes; filters on the way out).
       providers: [
-        // 1. A POST with an Idempotency-Key is answered once.
+        // 1. A known caller with the route's scope (401, 403), but on probes and problem pages.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        // 2. Within its budgets, counted per caller across replicas (429).
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        // 3. A POST with an Idempotency-Key is answered once (per caller).
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        // 2. Every query, path and body validated against its DTO, unknown keys refused.
+        // 4. Every query, path and body validated against its DTO, unknown keys refused.
         { provide: APP_PIPE, useClass: StrictValidationPipe },
-        // 3. Every error, ours or the framework's, rendered as problem+json.
+        // 5. Every error, ours or the framework's, rendered as problem+json.
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Length, Matches, Max, Min, ValidateIf, ValidationOptions } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 // Field rules shared by the request bodies: every input is validated before any vendor call (API.md section 7).
 
@@ -58,4 +58,24 @@ export function WholeNumber(min: number, max: number): PropertyDecorator {
     Min(min)(target, key);
     Max(max)(target, key);
   };
+}
+
+/** Why a list of user ids is refused, or null: its size first (an oversized list costs nothing more), then each id, then repeats. */
+function userIdsProblem(value: unknown, max: number): string | null {
+  if (!Array.isArray(value)) return 'must be an array of user ids';
+  if (value.length < 1 || value.length > max) return `must hold 1 to ${max} user ids`;
+  if (!value.every((id) => typeof id === 'string' && id.length >= 1 && id.length <= 64 && TOKEN.test(id))) return `must hold user ids of 1–64 characters that ${TOKEN_MESSAGE}`;
+  // A Set, not class-validator's ArrayUnique (quadratic).
+  return new Set(value).size === value.length ? null : 'must not repeat a user id';
+}
+
+/** 1–`max` distinct user ids, checked in one linear pass. */
+export function UserIds(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'userIds',
+    validator: {
+      validate: (value) => userIdsProblem(value, max) === null,
+      defaultMessage: (args) => `$property ${userIdsProblem(args?.value, max)}`,
+    },
+  });
 }

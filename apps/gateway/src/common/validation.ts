@@ -46,10 +46,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A problem lists this many field errors at most: a body with thousands of bad keys gets a short answer. */
+export const MAX_LISTED_ERRORS = 20;
+
 export function validationFailed(errors: FieldError[]): GatewayError {
+  const listed = errors.slice(0, MAX_LISTED_ERRORS);
+  const more = errors.length - listed.length;
   return new GatewayError('VALIDATION_FAILED', {
-    detail: errors.map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field} ${e.message}`)).join('; '),
-    errors,
+    detail: listed.map((e) => (e.message.startsWith(e.field) ? e.message : `${e.field} ${e.message}`)).join('; ') + (more > 0 ? `; and ${more} more` : ''),
+    errors: listed,
   });
 }
 

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
+import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
+import { integer, oneOf, optionalText, safeDecode, safeUrl } from './env';
 
 export interface EnabledProvider {
   registration: ProviderRegistration<unknown>;
@@ -24,6 +26,8 @@ export interface GatewayConfigValues {
   /** Then how long in-flight requests may take before their connections are cut. */
   shutdownGraceMs: number;
   providers: EnabledProvider[];
+  callers: CallersConfig;
+  limits: LimitsConfig;
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -62,6 +66,9 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     if (!url) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
     if (url.password) secrets.push(url.password, safeDecode(url.password));
   }
+  const callers = loadCallersConfig(env);
+  // The key hashes are not the keys, but a leaked hash can be attacked offline: kept out of every output too.
+  secrets.push(...callers.apiKeys.map((key) => key.sha256.toString('hex')));
   return new GatewayConfig({
     port: integer(env, 'PORT', 3000, 0, 65535),
     redisUrl,
@@ -76,43 +83,8 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', 2000, 0, 120_000),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     providers,
+    callers,
+    limits: loadLimitsConfig(env),
     secrets,
   });
-}
-
-function optionalText(env: Env, name: string): string | null {
-  const value = env[name]?.trim();
-  return value ? value : null;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optionalText(env, name);
-  if (raw === null) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = optionalText(env, name);
-  if (raw === null) return fallback;
-  if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
-  return raw as T;
-}
-
-function safeDecode(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
-function safeUrl(text: string): URL | null {
-  try {
-    return new URL(text);
-  } catch {
-    return null;
-  }
 }

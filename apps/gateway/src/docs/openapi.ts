@@ -1,6 +1,7 @@
 import { INestApplication, applyDecorators } from '@nestjs/common';
 import { ApiExtension, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { OperationName, PROBLEMS, ProblemCode, describeRules } from '@images/core';
+import { SECURITY_SCHEMES } from '../callers/scopes';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { PROBLEM_CONTENT_TYPE } from '../problems/problem.filter';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.interceptor';
@@ -34,6 +35,9 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('images-gateway')
       .setDescription('One REST API over the VM-image catalogs of several clouds. Errors are RFC 9457 problem+json; see /problems/{type}.')
       .setVersion('1')
+      // Both carry the same credentials: an API key, or (bearer only) a JWT. Each route's scope is in x-required-scope.
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, or a JWT from the configured issuer' }, SECURITY_SCHEMES.bearer)
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key' }, SECURITY_SCHEMES.apiKey)
       .build(),
   );
   return withProviderNotes(withIdempotencyHeader(withProblemContent(document)), app.get(ProviderDirectory));

@@ -5,12 +5,14 @@ import type { FastifyReply } from 'fastify';
 import { RedisHealthIndicator } from '../redis/redis.health';
 import { LifecycleService } from './lifecycle.service';
 import { ProviderHealthIndicator } from './provider.health';
+import { PublicRoute, RequiresScope } from '../callers/scopes';
 
 /**
  * Probes for orchestrators. Readiness follows only the replica's own lifecycle: a vendor or cache outage
  * must never pull every replica out of rotation at once.
  */
 @ApiTags('health')
+@RequiresScope('ops')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -21,12 +23,14 @@ export class HealthController {
     private readonly providers: ProviderHealthIndicator,
   ) {}
 
+  @PublicRoute()
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process can answer' })
   live() {
     return this.health.check([]);
   }
 
+  @PublicRoute()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when serving, 503 while starting or draining' })
   @ApiOkResponse({ description: 'Ready' })

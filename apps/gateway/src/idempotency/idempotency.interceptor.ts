@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { GatewayError } from '@images/core';
+import { callerOf } from '../callers/caller';
 import { validationFailed } from '../common/validation';
 import { IdempotencyStore, StoredAnswer, sha256 } from './idempotency.store';
 
@@ -40,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw validationFailed([{ field: 'Idempotency-Key', message: 'must be 1–255 visible ASCII characters' }]);
     }
     const run = () => lastValueFrom(next.handle(), { defaultValue: undefined });
-    return from(this.answerOnce(header, fingerprint(request), http.getResponse<FastifyReply>(), run));
+    return from(this.answerOnce(callerScoped(request, header), fingerprint(request), http.getResponse<FastifyReply>(), run));
   }
 
   private async answerOnce(key: string, requestFingerprint: string, reply: FastifyReply, run: () => Promise<unknown>): Promise<unknown> {
@@ -68,6 +69,12 @@ export class IdempotencyInterceptor implements NestInterceptor {
       }
     }
   }
+}
+
+/** Keys are per caller: the same key from two callers is two keys (one caller cannot replay another's answer). */
+function callerScoped(request: FastifyRequest, key: string): string {
+  const caller = callerOf(request);
+  return caller && caller.via !== 'anonymous' ? `${caller.via}:${caller.name}\n${key}` : key;
 }
 
 /** The request the key stands for: method, path and query, and the body (key order does not matter). */

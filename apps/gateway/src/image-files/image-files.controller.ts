@@ -9,12 +9,14 @@ import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } 
 import { ImageDto, UploadTargetDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
 import { ImageFilesService } from './image-files.service';
+import { RequiresScope } from '../callers/scopes';
 
 /** The vendor's file headers a caller needs (length, ranges, type, name, validator). */
 const FILE_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'content-disposition', 'etag', 'last-modified'] as const;
 
 /** An image's file: the upload hand-over (the bytes go straight to the vendor's object store) and the download. */
 @ApiTags('images')
+@RequiresScope('images.files')
 @Controller('images')
 export class ImageFilesController {
   constructor(private readonly files: ImageFilesService) {}

@@ -7,11 +7,13 @@ import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } 
 import { ImageDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { CopyImageBody, CreateImageBody, UpdateImageBody } from './dto/write.dto';
 import { ImageWritesService } from './image-writes.service';
+import { RequiresScope } from '../callers/scopes';
 
 const ACCEPTED = { type: WriteAcceptedDto, description: 'The vendor is still working: Location is the operation to poll (GET /operations/{id}), or the image when the vendor has no job' };
 
 /** Create, change, delete and copy images at their providers. */
 @ApiTags('images')
+@RequiresScope('images.write')
 @Controller('images')
 export class ImageWritesController {
   constructor(private readonly writes: ImageWritesService) {}

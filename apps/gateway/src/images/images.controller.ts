@@ -8,9 +8,11 @@ import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi'
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
 import { ImageList, ImagesService } from './images.service';
+import { RequiresScope } from '../callers/scopes';
 
 /** The reads of the merged catalog: the list and one image. */
 @ApiTags('images')
+@RequiresScope('images.read')
 @Controller('images')
 export class ImagesController {
   constructor(private readonly images: ImagesService) {}

@@ -5,8 +5,10 @@ import { RequestId } from '../common/request-context';
 import { ApiProblems, ApiProviderOperation, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { OperationDto } from '../images/dto/image.dto';
 import { OperationsService } from './operations.service';
+import { RequiresScope } from '../callers/scopes';
 
 @ApiTags('operations')
+@RequiresScope('images.read')
 @Controller('operations')
 export class OperationsController {
   constructor(private readonly operations: OperationsService) {}

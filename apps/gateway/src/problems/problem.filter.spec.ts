@@ -40,12 +40,19 @@ describe('ProblemFilter', () => {
     return { ...sent, problem: JSON.parse(sent.body) };
   }
 
-  it('renders a gateway error as problem+json with the instance, request id and Retry-After', () => {
+  it('renders a gateway error as problem+json with the instance (no query), request id and Retry-After', () => {
     const { status, headers, problem } = render(new GatewayError('RATE_LIMITED', { provider: 'p', detail: 'slow down sk-secret-value', retryAfterSeconds: 7 }));
     expect(status).toBe(429);
     expect(headers['content-type']).toBe('application/problem+json');
     expect(headers['retry-after']).toBe('7');
-    expect(problem).toMatchObject({ type: '/problems/rate-limited', code: 'RATE_LIMITED', status: 429, instance: '/images?x=1', requestId: 'req-7', provider: 'p', detail: 'slow down [REDACTED]' });
+    expect(problem).toMatchObject({ type: '/problems/rate-limited', code: 'RATE_LIMITED', status: 429, instance: '/images', requestId: 'req-7', provider: 'p', detail: 'slow down [REDACTED]' });
+  });
+
+  it('tells an unauthenticated caller how to authenticate', () => {
+    const { status, headers } = render(new GatewayError('UNAUTHENTICATED'));
+    expect(status).toBe(401);
+    expect(headers['www-authenticate']).toBe('Bearer realm="images-gateway"');
+    expect(render(new GatewayError('FORBIDDEN')).headers['www-authenticate']).toBeUndefined();
   });
 
   it("maps the framework's exceptions onto the problem codes", () => {

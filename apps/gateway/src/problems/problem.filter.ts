@@ -37,10 +37,13 @@ export class ProblemFilter implements ExceptionFilter {
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: GatewayError, redactor: SecretRedactor): void {
   attachProblem(request, error);
-  const body = redactor.value({ ...error.toProblem(), instance: request.url, requestId: String(request.id) });
+  // The path only: a query can carry what a caller would not want echoed or logged.
+  const body = redactor.value({ ...error.toProblem(), instance: request.url.split('?', 1)[0], requestId: String(request.id) });
   if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
     reply.header('Retry-After', String(error.retryAfterSeconds));
   }
+  // RFC 6750: a 401 says how to authenticate.
+  if (error.code === 'UNAUTHENTICATED') reply.header('WWW-Authenticate', 'Bearer realm="images-gateway"');
   reply.status(error.status).header('Content-Type', PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
 }
 
@@ -75,6 +78,8 @@ function codeForStatus(status: number): ProblemCode {
     : status === 401 ? 'UNAUTHENTICATED'
     : status === 403 ? 'FORBIDDEN'
     : status === 409 ? 'CONFLICT'
+    : status === 413 ? 'PAYLOAD_TOO_LARGE'
+    : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE'
     : status === 429 ? 'RATE_LIMITED'
     : status === 501 ? 'UNSUPPORTED_OPERATION'
     : status >= 400 && status < 500 ? 'VALIDATION_FAILED'

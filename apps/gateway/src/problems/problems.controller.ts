@@ -2,9 +2,11 @@ import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GatewayError, PROBLEMS, problemCodeFromSlug, problemType } from '@images/core';
+import { PublicRoute } from '../callers/scopes';
 
 /** The human description behind each problem `type` URI. */
 @ApiTags('problems')
+@PublicRoute()
 @Controller('problems')
 export class ProblemsController {
   @Get()

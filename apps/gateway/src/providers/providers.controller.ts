@@ -4,8 +4,10 @@ import { OperationName } from '@images/core';
 import { CatalogEngine, ProviderState } from '@images/catalog';
 import { ProviderListDto } from '../images/dto/image.dto';
 import { ProviderDirectory } from './provider-directory';
+import { RequiresScope } from '../callers/scopes';
 
 @ApiTags('providers')
+@RequiresScope('images.read')
 @Controller('providers')
 export class ProvidersController {
   constructor(

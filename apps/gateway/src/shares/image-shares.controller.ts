@@ -8,14 +8,17 @@ import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } 
 import { ExportTargetListDto, ImageDto, ImageShareListDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { ExportImageBody, ShareImageBody } from './dto/shares.dto';
 import { ImageSharesService } from './image-shares.service';
+import { RequiresScope } from '../callers/scopes';
 
 
 /** Who else may use an image (shares), and where it can be exported to. */
 @ApiTags('images')
+@RequiresScope('images.write')
 @Controller('images')
 export class ImageSharesController {
   constructor(private readonly shares: ImageSharesService) {}
 
+  @RequiresScope('images.read')
   @ApiProviderOperation('listShares')
   @Get(':id/shares')
   @ApiOperation({ summary: 'The users an own image is shared with' })
@@ -47,6 +50,7 @@ export class ImageSharesController {
     return send(reply, await this.shares.unshare(id, userId, requestId));
   }
 
+  @RequiresScope('images.read')
   @ApiProviderOperation('listExportTargets')
   @Get(':id/export-targets')
   @ApiOperation({ summary: 'The buckets an image can be exported to (pass one to POST /images/{id}/export)' })

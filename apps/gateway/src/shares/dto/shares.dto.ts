@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsDefined, IsObject, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { REQUIRED, TOKEN, TOKEN_MESSAGE, Text, Token } from '../../common/dto-fields';
+import { IsDefined, IsObject, ValidateNested } from 'class-validator';
+import { REQUIRED, TOKEN, Text, Token, UserIds } from '../../common/dto-fields';
 
 /** The contract's bound on one share call (API.md section 7: 1–50 distinct user ids); a vendor may take fewer. */
 export const MAX_SHARE_USERS = 50;
@@ -10,13 +10,7 @@ export const MAX_SHARE_USERS = 50;
 export class ShareImageBody {
   @ApiProperty({ type: [String], minItems: 1, maxItems: MAX_SHARE_USERS, uniqueItems: true, example: ['7085524801413873664'] })
   @IsDefined(REQUIRED)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_SHARE_USERS)
-  @ArrayUnique({ message: '$property must not repeat a user id' })
-  @IsString({ each: true })
-  @Length(1, 64, { each: true })
-  @Matches(TOKEN, { each: true, message: `each of $property ${TOKEN_MESSAGE}` })
+  @UserIds(MAX_SHARE_USERS)
   userIds!: string[];
 }
 

@@ -1,0 +1,49 @@
+import { ExecutionContext, Module } from '@nestjs/common';
+import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { asksRefresh } from '../common/cache-directives';
+import { LOGGER } from '../config/config.module';
+import { GatewayConfig } from '../config/gateway-config';
+import { RedisModule } from '../redis/redis.module';
+import { RedisConnection } from '../redis/redis-connection';
+import { Authenticator } from './authenticator';
+import { MemoryWindows, RateLimitStorage, RedisWindows, SharedWindows, WindowCounter } from './rate-limit.storage';
+
+const MINUTE_MS = 60_000;
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A write for the limits: what changes a vendor's state, and a list that makes the gateway ask every vendor again. */
+function isWrite(context: ExecutionContext): boolean {
+  const request = context.switchToHttp().getRequest<FastifyRequest>();
+  return WRITE_METHODS.has(request.method) || asksRefresh(request);
+}
+
+function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): ThrottlerModuleOptions {
+  const { requestsPerMinute, writesPerMinute } = config.limits;
+  const windows = redis.choose<WindowCounter>({
+    redis: (client) => new SharedWindows(new RedisWindows(client), new MemoryWindows(), logger.child({ component: 'rate-limit' })),
+    memory: () => new MemoryWindows(),
+  });
+  return {
+    storage: new RateLimitStorage(windows, config.cacheKeyPrefix),
+    throttlers: [
+      // A limit of 0 is no limit.
+      { name: 'requests', ttl: MINUTE_MS, limit: requestsPerMinute, skipIf: () => requestsPerMinute === 0 },
+      { name: 'writes', ttl: MINUTE_MS, limit: writesPerMinute, skipIf: (context) => writesPerMinute === 0 || !isWrite(context) },
+    ],
+  };
+}
+
+/**
+ * Who calls (API keys and JWTs) and how much they may (per-caller budgets shared through Redis). The guards are
+ * globals, registered by AppModule in order: the caller is known before it is counted.
+ */
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({ imports: [RedisModule], inject: [GatewayConfig, RedisConnection, LOGGER], useFactory: limits }),
+  ],
+  providers: [Authenticator],
+  exports: [Authenticator],
+})
+export class CallersModule {}

@@ -1,0 +1,27 @@
+import { SetMetadata, applyDecorators } from '@nestjs/common';
+import { ApiExtension, ApiSecurity } from '@nestjs/swagger';
+import type { Scope } from '../config/callers-config';
+
+export const REQUIRED_SCOPE = 'requiredScope';
+export const PUBLIC_ROUTE = 'publicRoute';
+
+/** The OpenAPI security schemes a caller may use (declared in docs/openapi.ts). */
+export const SECURITY_SCHEMES = { bearer: 'bearer', apiKey: 'apiKey' } as const;
+
+/**
+ * The scope a route needs (API.md section 8), on a controller or a method (the method's wins). The API document says
+ * it too: both security schemes, and the scope in `x-required-scope`.
+ */
+export function RequiresScope(scope: Scope): MethodDecorator & ClassDecorator {
+  return applyDecorators(
+    SetMetadata(REQUIRED_SCOPE, scope),
+    ApiSecurity(SECURITY_SCHEMES.bearer),
+    ApiSecurity(SECURITY_SCHEMES.apiKey),
+    ApiExtension('x-required-scope', scope),
+  );
+}
+
+/** A route any caller may reach, known or not: probes and problem pages. It is not rate-limited either. */
+export function PublicRoute(): MethodDecorator & ClassDecorator {
+  return applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiSecurity({}));
+}

@@ -1,0 +1,117 @@
+import { ConfigError, Env, parseHttpEndpoint } from '@images/core';
+import { flag, integer, list, optionalText } from './env';
+
+/** What a caller may do (API.md section 8). */
+export const SCOPES = ['images.read', 'images.write', 'images.files', 'ops'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiKeyEntry {
+  name: string;
+  scopes: readonly Scope[];
+  /** The SHA-256 of the key, as configured: the key itself never is. */
+  sha256: Buffer;
+}
+
+export interface JwtConfig {
+  jwksUrl: string;
+  issuer: string | null;
+  audience: string | null;
+  /** The JWKS is refetched for an unknown `kid` at most this often (key rotation; a flood of forged kids). */
+  refetchCooldownMs: number;
+}
+
+/** Who may call, and from which browsers. */
+export interface CallersConfig {
+  /** AUTH_DISABLED=true: no caller checks at all (the demo and local tests). */
+  disabled: boolean;
+  apiKeys: ApiKeyEntry[];
+  jwt: JwtConfig | null;
+  /** DOCS_PUBLIC=true: Swagger UI and the OpenAPI document answer without credentials. */
+  docsPublic: boolean;
+  /** Exact origins allowed to call from a browser; empty: no CORS headers at all. */
+  corsOrigins: string[];
+}
+
+/** How much one caller, one request and one download may take. */
+export interface LimitsConfig {
+  /** Per caller per minute, shared by every replica through Redis; 0: no limit. */
+  requestsPerMinute: number;
+  writesPerMinute: number;
+  bodyLimitBytes: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+  downloadMaxConcurrency: number;
+  downloadMaxPerCaller: number;
+  downloadStallMs: number;
+}
+
+const KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** `name:scopes:sha256hex`, comma separated; scopes joined by `+`. */
+function apiKeys(env: Env): ApiKeyEntry[] {
+  const entries = list(env, 'AUTH_API_KEYS').map((entry, index) => {
+    const [name, scopes, hash, ...rest] = entry.split(':');
+    const where = `entry ${index + 1}`;
+    if (rest.length > 0 || hash === undefined) throw new ConfigError('AUTH_API_KEYS', `${where} must be name:scopes:sha256hex`);
+    if (!KEY_NAME.test(name)) throw new ConfigError('AUTH_API_KEYS', `${where}: the name must be 1–64 letters, digits, ".", "_" or "-"`);
+    const named = scopes.split('+').filter(Boolean);
+    const unknown = named.filter((scope) => !(SCOPES as readonly string[]).includes(scope));
+    if (named.length === 0 || unknown.length > 0) throw new ConfigError('AUTH_API_KEYS', `${where} (${name}): scopes must be some of ${SCOPES.join(', ')} joined by "+"`);
+    if (!SHA256_HEX.test(hash)) throw new ConfigError('AUTH_API_KEYS', `${where} (${name}): the key must be given as its lowercase hex SHA-256 (64 characters), never the key itself`);
+    return { name, scopes: [...new Set(named)] as Scope[], sha256: Buffer.from(hash, 'hex') };
+  });
+  const names = entries.map((entry) => entry.name);
+  const repeated = names.find((name, index) => names.indexOf(name) !== index);
+  if (repeated !== undefined) throw new ConfigError('AUTH_API_KEYS', `the name ${repeated} is given twice`);
+  return entries;
+}
+
+function origins(env: Env): string[] {
+  return list(env, 'CORS_ORIGINS').map((origin) => {
+    let url: URL | null = null;
+    try {
+      url = new URL(origin);
+    } catch {
+      // refused below
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an exact origin such as https://app.example.com`);
+    }
+    return origin;
+  });
+}
+
+export function loadCallersConfig(env: Env): CallersConfig {
+  const disabled = flag(env, 'AUTH_DISABLED', false);
+  const jwksUrl = optionalText(env, 'AUTH_JWT_JWKS_URL');
+  const callers: CallersConfig = {
+    disabled,
+    apiKeys: apiKeys(env),
+    jwt: jwksUrl === null ? null : {
+      jwksUrl: parseHttpEndpoint('AUTH_JWT_JWKS_URL', jwksUrl),
+      issuer: optionalText(env, 'AUTH_JWT_ISSUER'),
+      audience: optionalText(env, 'AUTH_JWT_AUDIENCE'),
+      refetchCooldownMs: integer(env, 'AUTH_JWT_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    },
+    docsPublic: flag(env, 'DOCS_PUBLIC', false),
+    corsOrigins: origins(env),
+  };
+  if (!disabled && callers.apiKeys.length === 0 && callers.jwt === null) {
+    throw new ConfigError('AUTH_API_KEYS', 'no caller can be identified: set AUTH_API_KEYS or AUTH_JWT_JWKS_URL (or AUTH_DISABLED=true for a closed network)');
+  }
+  return callers;
+}
+
+export function loadLimitsConfig(env: Env): LimitsConfig {
+  return {
+    requestsPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+    writesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 60, 0, 10_000_000),
+    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 65_536, 1024, 64 * 1024 * 1024),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1000, 600_000),
+    maxConnections: integer(env, 'MAX_CONNECTIONS', 2048, 16, 1_000_000),
+    downloadMaxConcurrency: integer(env, 'DOWNLOAD_MAX_CONCURRENCY', 16, 1, 4096),
+    downloadMaxPerCaller: integer(env, 'DOWNLOAD_MAX_PER_CALLER', 4, 1, 4096),
+    downloadStallMs: integer(env, 'DOWNLOAD_STALL_MS', 30_000, 100, 3_600_000),
+  };
+}

@@ -1,0 +1,53 @@
+import { ConfigError, Env } from '@images/core';
+
+// Readers of one environment variable each: a bad value is a ConfigError naming the variable.
+
+export function optionalText(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optionalText(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+export function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = optionalText(env, name);
+  if (raw === null) return fallback;
+  if (!allowed.includes(raw as T)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}`);
+  return raw as T;
+}
+
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+export function safeUrl(text: string): URL | null {
+  try {
+    return new URL(text);
+  } catch {
+    return null;
+  }
+}
+
+/** `true` or `false` (any case); unset is the fallback. */
+export function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = optionalText(env, name);
+  if (raw === null) return fallback;
+  if (!/^(true|false)$/i.test(raw)) throw new ConfigError(name, `must be true or false, got "${raw}"`);
+  return raw.toLowerCase() === 'true';
+}
+
+/** A comma list; blank entries dropped. */
+export function list(env: Env, name: string): string[] {
+  return (optionalText(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { GatewayError, SecretRedactor, isGatewayError } from '@images/core';
+import { Authenticator } from '../callers/authenticator';
+import { setCaller } from '../callers/caller';
+import type { CallersConfig } from '../config/callers-config';
+import { sendProblem } from '../problems/problem.filter';
+import { isDocsPath } from './browser';
+
+/**
+ * Swagger UI and the OpenAPI document are served by Fastify routes outside Nest's guards: they need the `ops` scope
+ * here, unless DOCS_PUBLIC=true (a browser cannot send a key when it opens a page) or AUTH_DISABLED=true.
+ */
+export function guardDocs(fastify: FastifyInstance, callers: CallersConfig, authenticator: Authenticator, redactor: SecretRedactor): void {
+  if (callers.docsPublic || callers.disabled) return;
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!isDocsPath(request.url)) return;
+    try {
+      setCaller(request, await authenticator.authorize(request.headers, 'ops'));
+    } catch (error) {
+      sendProblem(reply, request, isGatewayError(error) ? error : new GatewayError('INTERNAL'), redactor);
+      return reply;
+    }
+  });
+}

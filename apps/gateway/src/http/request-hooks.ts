@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { callerOf } from '../callers/caller';
+import { problemOf, sourcesOf } from '../common/request-log';
+import type { LifecycleService } from '../health/lifecycle.service';
+import type { MetricsService } from '../metrics/metrics.service';
+
+/**
+ * Every answer carries its request id; while draining, every answer closes its connection (a kept-alive socket would
+ * hold the shutdown open); every request is counted, and all but probes and scrapes get one access line with the
+ * caller, the remote address and the provider outcomes.
+ */
+export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: MetricsService; lifecycle: LifecycleService; logger: Logger }): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (deps.lifecycle.phase === 'draining') reply.header('Connection', 'close');
+    return payload;
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const route = routeOf(request);
+    const latencyMs = reply.elapsedTime;
+    deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
+    if (route === '/metrics' || route.startsWith('/health')) return;
+    deps.logger.info(
+      {
+        reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
+        caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
+      },
+      'request',
+    );
+  });
+}
+
+function routeOf(request: FastifyRequest): string {
+  return request.routeOptions?.url ?? 'unmatched';
+}
