@@ -1,51 +1,18 @@
-import { Image } from '@images/core';
-import { RunningSim } from '../apps/vendor-sim/src';
-import { CECSTACK_ACCOUNT_ENV, Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
-import { IMAGE_SUB_ROUTES } from './support/image-routes';
+import { CECSTACK_ACCOUNT_ENV, getJson, sendJson, startGateway } from './support/stack';
 import { downloadMeasuringMemory } from './support/download';
+import { eventually, expectProblem, useVendorWritesSuite } from './support/suite-setup';
 
-// API.md section 7 end to end: the gateway, the real providers and the vendor simulators.
+// API.md section 7 end to end for CECSTACK (uploads, downloads, imports, renames, shares, exports, copies):
+// the gateway, the real provider and the vendor simulator.
 
-const STEP_MS = 100;
 const GIB = 2 ** 30;
 /** Sharing with the account's own tenant is InvalidUserId. */
 const OWN_TENANT_ID = CECSTACK_ACCOUNT_ENV.CECSTACK_TENANT_ID;
 const STRANGER = '7100000000000000042';
 
-/** Polls `read` until `done` holds (or fails the test after `timeoutMs`). */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > until) throw new Error(`condition not met in ${timeoutMs} ms; last: ${JSON.stringify(value).slice(0, 500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function expectProblem(answer: { status: number; headers: Headers; body: any }, status: number, code: string): void {
-  expect({ status: answer.status, code: answer.body?.code, detail: answer.body?.detail }).toMatchObject({ status, code });
-  expect(answer.headers.get('content-type')).toContain('application/problem+json');
-}
-
 describe('writes over the simulated vendors', () => {
-  let sim: RunningSim;
-  let gateway: Gateway;
-  let admin: SimAdmin;
-  const url = (path: string) => `${gateway.url}${path}`;
-  const list = async (query: string): Promise<Image[]> => (await getJson(url(`/images?${query.includes('limit=') ? '' : 'limit=200&'}${query}`))).body.items;
-  const byId = (id: string) => getJson(url(`/images/${id}`));
-
-  beforeAll(async () => {
-    sim = await startSim({ stepMs: STEP_MS });
-    admin = new SimAdmin(sim);
-    gateway = await startGateway(sim, { env: { ...CECSTACK_ACCOUNT_ENV } });
-  });
-
-  afterAll(async () => {
-    await gateway?.close();
-    await sim?.close();
-  });
+  const suite = useVendorWritesSuite();
+  const { url, list, byId } = suite;
 
   describe('CECSTACK', () => {
     const CREATE = { provider: 'cecstack', diskFormat: 'qcow2', minDiskGiB: 2, minRamMiB: 1024, osType: 'linux', platform: 'CentOS', osVersion: '8.2', architecture: 'x86_64', bits: 64 };
@@ -66,7 +33,7 @@ describe('writes over the simulated vendors', () => {
       expect(prepared.headers.get('cache-control')).toBe('no-store');
       expect(prepared.body).toMatchObject({ file: id.slice('cecstack:'.length), bucket: expect.stringMatching(/^iaas-image-/) });
       expect(typeof prepared.body.secretKey).toBe('string');
-      expect(gateway.logs.join('\n')).not.toContain(prepared.body.secretKey);
+      expect(suite.gateway.logs.join('\n')).not.toContain(prepared.body.secretKey);
 
       const completed = await sendJson('POST', url(`/images/${id}/upload/complete`), { result: 'success' });
       expect(completed.status).toBe(202);
@@ -183,7 +150,7 @@ describe('writes over the simulated vendors', () => {
     });
 
     it('needs the tenant and department to create or copy: 501 without them', async () => {
-      const bare = await startGateway(sim, { redis: false });
+      const bare = await startGateway(suite.sim, { redis: false });
       try {
         const answer = await sendJson('POST', `${bare.url}/images`, { ...CREATE, name: 'e2e no tenant' });
         expectProblem(answer, 501, 'UNSUPPORTED_OPERATION');
@@ -194,140 +161,5 @@ describe('writes over the simulated vendors', () => {
         await bare.close();
       }
     });
-  });
-
-  describe('DiDi', () => {
-    const SNAPSHOT_BJ = '3fd352092a3f553cb124223f6a7f09b4';
-    const ownReady = async () => (await list('provider=didi&visibility=private&status=available')).filter((image) => !image.name?.startsWith('e2e'));
-
-    it('creates: 202 with Location /operations/…, pending in the list at once, then polled to succeeded and listed available', async () => {
-      const created = await sendJson('POST', url('/images'), { provider: 'didi', name: 'e2e didi', fromSnapshot: SNAPSHOT_BJ, region: 'bj' });
-      expect(created.status).toBe(202);
-      const operation = created.body.operation;
-      expect(operation).toMatchObject({ provider: 'didi', status: 'running', id: expect.stringMatching(/^didi:bj\./) });
-      expect(created.headers.get('location')).toBe(`/operations/${operation.id}`);
-      const pending = await list('provider=didi&name=e2e%20didi');
-      expect(pending.map((image) => [image.id, image.status])).toEqual([[operation.resourceId, 'pending']]);
-      const finished = await eventually(() => getJson(url(created.headers.get('location')!)), (a) => a.body.status !== 'running');
-      expect(finished.body).toMatchObject({ status: 'succeeded', progress: 100, resourceId: operation.resourceId });
-      expect((await list('provider=didi&name=e2e%20didi')).map((image) => image.status)).toEqual(['available']);
-    });
-
-    it('maps DiDi refusals: an unknown snapshot is 404, a standard image cannot be deleted (403)', async () => {
-      expectProblem(await sendJson('POST', url('/images'), { provider: 'didi', name: 'e2e nosnap', fromSnapshot: 'ffffffffffffffffffffffffffffffff' }), 404, 'NOT_FOUND');
-      const [standard] = await list('provider=didi&visibility=public');
-      expectProblem(await sendJson('DELETE', url(`/images/${standard.id}`)), 403, 'FORBIDDEN');
-    });
-
-    it('refuses what DiDi cannot take before calling it: a create without snapshot, a patch of anything but the name, a copy without region', async () => {
-      const before = (await admin.stats()).didi.requests;
-      const [image] = await ownReady();
-      expectProblem(await sendJson('POST', url('/images'), { provider: 'didi', name: 'e2e x' }), 400, 'VALIDATION_FAILED');
-      expectProblem(await sendJson('PATCH', url(`/images/${image.id}`), { description: 'new words' }), 400, 'VALIDATION_FAILED');
-      expectProblem(await sendJson('POST', url(`/images/${image.id}/copy`), { name: 'e2e x' }), 400, 'VALIDATION_FAILED');
-      expect((await admin.stats()).didi.requests).toBe(before);
-    });
-
-    it('renames (200 with the image), visible at once', async () => {
-      const [image] = await ownReady();
-      await list('provider=didi');
-      const renamed = await sendJson('PATCH', url(`/images/${image.id}`), { name: 'e2e didi renamed' });
-      expect(renamed.status).toBe(200);
-      expect(renamed.body).toMatchObject({ id: image.id, name: 'e2e didi renamed' });
-      expect((await list('provider=didi&name=e2e%20didi%20renamed')).map((i) => i.id)).toEqual([image.id]);
-    });
-
-    it('copies to another region (202, an operation to poll)', async () => {
-      const source = (await ownReady()).find((image) => image.regions.length === 1 && image.regions[0] === 'bj')!;
-      const copied = await sendJson('POST', url(`/images/${source.id}/copy`), { name: 'e2e didi copy', region: 'gz' });
-      expect(copied.status).toBe(202);
-      expect(copied.headers.get('location')).toBe(`/operations/${copied.body.operation.id}`);
-      const done = await eventually(() => getJson(url(copied.headers.get('location')!)), (a) => a.body.status !== 'running');
-      expect(done.body.status).toBe('succeeded');
-      const [copy] = await list('provider=didi&name=e2e%20didi%20copy');
-      expect(copy.regions).toEqual(['gz']);
-    });
-
-    it('deletes (204), gone at once', async () => {
-      const [, image] = await ownReady();
-      await list('provider=didi');
-      expect((await fetch(url(`/images/${image.id}`), { method: 'DELETE' })).status).toBe(204);
-      expect((await list('provider=didi')).some((i) => i.id === image.id)).toBe(false);
-    });
-
-    it('answers 404 for an operation DiDi does not know', async () => {
-      expectProblem(await getJson(url('/operations/didi:bj.0123456789abcdef0123456789abcdef')), 404, 'NOT_FOUND');
-      expectProblem(await getJson(url('/operations/didi:nonsense')), 404, 'NOT_FOUND');
-    });
-  });
-
-  describe('501 for every (provider, operation) pair a provider lacks', () => {
-
-    it('lists what each provider supports in GET /providers, and every other write is 501 naming provider and operation', async () => {
-      const { body } = await getJson(url('/providers'));
-      const supported = Object.fromEntries(body.providers.map((p: { id: string; operations: string[] }) => [p.id, p.operations]));
-      expect(supported.didi).toEqual(expect.arrayContaining(['createImage', 'updateImage', 'deleteImage', 'copyImage', 'getOperation']));
-      expect(supported.cecstack).toEqual(expect.arrayContaining(['createImage', 'prepareUpload', 'completeUpload', 'downloadImage', 'shareImage', 'exportImage']));
-      const images: Record<string, string> = {};
-      for (const vendor of ['didi', 'huawei', 'ucloud', 'cecstack']) images[vendor] = (await list(`provider=${vendor}&limit=1`))[0].id;
-
-      const operationOf: Record<string, string> = {
-        'PATCH ': 'updateImage', 'DELETE ': 'deleteImage', 'POST /copy': 'copyImage', 'POST /upload': 'prepareUpload', 'POST /upload/complete': 'completeUpload',
-        'GET /file': 'downloadImage', 'GET /shares': 'listShares', 'POST /shares': 'shareImage', 'DELETE /shares/u1': 'unshareImage',
-        'GET /export-targets': 'listExportTargets', 'POST /export': 'exportImage',
-      };
-      let checked = 0;
-      for (const vendor of ['didi', 'huawei', 'ucloud', 'cecstack']) {
-        for (const [method, suffix, requestBody] of IMAGE_SUB_ROUTES) {
-          const operation = operationOf[`${method} ${suffix}`];
-          if (supported[vendor].includes(operation)) continue;
-          const answer = await sendJson(method, url(`/images/${images[vendor]}${suffix}`), requestBody);
-          expectProblem(answer, 501, 'UNSUPPORTED_OPERATION');
-          expect(answer.body.provider).toBe(vendor);
-          expect(answer.body.detail).toContain(`${vendor} does not support ${operation}`);
-          checked++;
-        }
-        if (!supported[vendor].includes('createImage')) {
-          expectProblem(await sendJson('POST', url('/images'), { provider: vendor, name: 'x' }), 501, 'UNSUPPORTED_OPERATION');
-          checked++;
-        }
-        if (!supported[vendor].includes('getOperation')) {
-          expectProblem(await getJson(url(`/operations/${vendor}:job-1`)), 501, 'UNSUPPORTED_OPERATION');
-          checked++;
-        }
-      }
-      // huawei and ucloud write nothing; didi has no files, shares or exports; cecstack has no operations.
-      expect(checked).toBeGreaterThanOrEqual(2 * 13 + 7 + 1);
-    });
-  });
-});
-
-describe('read-your-writes across replicas sharing Redis', () => {
-  let sim: RunningSim;
-  const gateways: Gateway[] = [];
-  beforeAll(async () => {
-    sim = await startSim({ stepMs: STEP_MS });
-    const first = await startGateway(sim, { env: { ...CECSTACK_ACCOUNT_ENV, CACHE_TTL_SECONDS: '300' } });
-    gateways.push(first, await startGateway(sim, { keyPrefix: first.keyPrefix, env: { ...CECSTACK_ACCOUNT_ENV, CACHE_TTL_SECONDS: '300' } }));
-  });
-  afterAll(async () => {
-    for (const gateway of gateways.reverse()) await gateway.close();
-    await sim.close();
-  });
-
-  it('shows a rename and a delete made through one replica at once on the other, whose catalog was warm', async () => {
-    const [writer, reader] = gateways;
-    const names = async (gateway: Gateway) => (await getJson(`${gateway.url}/images?provider=didi&limit=200`)).body.items as Image[];
-    const before = await names(reader);
-    await names(writer);
-    const [target, doomed] = before.filter((image) => image.visibility === 'private' && image.status === 'available');
-    expect((await getJson(`${reader.url}/images?provider=didi&limit=1`)).body.sources[0].cache).toBe('hit');
-
-    expect((await sendJson('PATCH', `${writer.url}/images/${target.id}`, { name: 'renamed-across-replicas' })).status).toBe(200);
-    expect((await sendJson('DELETE', `${writer.url}/images/${doomed.id}`)).status).toBeLessThan(300);
-
-    const after = await names(reader);
-    expect(after.find((image) => image.id === target.id)?.name).toBe('renamed-across-replicas');
-    expect(after.some((image) => image.id === doomed.id)).toBe(false);
   });
 });

@@ -1,0 +1,36 @@
+import { spawnGateway } from './support/processes';
+import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './support/redis';
+import { getJson, simEnv } from './support/stack';
+import { sleep, useSim } from './support/suite-setup';
+
+// Resilience at shutdown: the built gateway as its own process, stopped with SIGTERM while a slow request is in flight.
+
+describe('graceful shutdown', () => {
+  const suite = useSim({}, { tearDown: ({ admin }) => admin.clearFaults() });
+
+  it('on SIGTERM turns readiness to 503, finishes the slow request in flight, closes cleanly and exits 0', async () => {
+    const prefix = uniquePrefix('shutdown');
+    const gateway = await spawnGateway({ ...simEnv(suite.sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, SHUTDOWN_DELAY_MS: '400', PROVIDER_TIMEOUT_MS: '5000' });
+    try {
+      await suite.admin.fault('cecstack', { kind: 'latency', latencyMs: 1500 });
+      const slow = getJson(`${gateway.url}/images?provider=cecstack&limit=2`);
+      await sleep(300);
+      gateway.child.kill('SIGTERM');
+      await sleep(100);
+      expect((await fetch(`${gateway.url}/health/ready`)).status).toBe(503);
+      const answer = await slow;
+      expect(answer.status).toBe(200);
+      expect(answer.body.items).toHaveLength(2);
+      const exitCode = await gateway.exited;
+      if (exitCode !== 0) console.log(gateway.lines.join('\n'));
+      expect(exitCode).toBe(0);
+      const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
+      expect(closed?.clean).toBe(true);
+    } finally {
+      await gateway.kill('SIGKILL');
+      const redis = testRedisClient();
+      await deleteKeysWithPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+});
