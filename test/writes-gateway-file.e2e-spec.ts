@@ -16,7 +16,10 @@ describe('write IMAGE_SUB_ROUTES over in-memory providers', () => {
       expect(response.headers.get('content-range')).toBe('bytes 100-199/1024');
       expect(response.headers.get('content-length')).toBe('100');
       expect(response.headers.get('accept-ranges')).toBe('bytes');
-      expect(response.headers.get('content-type')).toBe('application/x-raw-disk-image');
+      // Opaque bytes to download, whatever the vendor calls them (API.md section 8): never rendered by a browser.
+      expect(response.headers.get('content-type')).toBe('application/octet-stream');
+      expect(response.headers.get('content-disposition')).toBe('attachment; filename="fake_small"');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect((await response.arrayBuffer()).byteLength).toBe(100);
     });
 

@@ -1,5 +1,5 @@
 import { CircuitState, type CircuitBreakerPolicy } from 'cockatiel';
-import { Image, ImageProvider, upstreamTimeout, withinBudget } from '@images/core';
+import { Image, ImageProvider, PROBLEMS, upstreamTimeout, withinBudget } from '@images/core';
 import { CachedCatalog, CatalogStore } from './catalog-store';
 import { openCircuitError, toGatewayError } from './circuits';
 import { CatalogCoordination } from './coordination';
@@ -150,7 +150,8 @@ export class CatalogFetcher {
       return { entry, store: this.store.set(key, entry, this.freshness.retainMs) };
     } catch (caught) {
       const error = toGatewayError(openCircuitError(caught, provider.id, this.options.circuitHalfOpenAfterMs), provider.id);
-      runtime.lastError = { code: error.code, detail: error.detail, at: Date.now() };
+      // The gateway's own words: a vendor's text can echo what it was sent, and this state is shown to callers.
+      runtime.lastError = { code: error.code, detail: PROBLEMS[error.code].title, at: Date.now() };
       this.observer.onFetch(provider.id, performance.now() - started, error);
       throw error;
     }

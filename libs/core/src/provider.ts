@@ -94,6 +94,8 @@ export interface ProviderDeps {
   logger: ProviderLogger;
   /** Upper bound on concurrent upstream requests of this provider (bulkhead and socket pool size). */
   maxConcurrentRequests: number;
+  /** Concurrent streamed downloads (a socket pool of their own, sized so the gateway's download cap never queues); default maxConcurrentRequests. */
+  maxStreams?: number;
   /** The gateway's one redactor (every configured secret); a provider built alone makes its own from its secrets. */
   redactor?: SecretRedactor;
 }

@@ -32,7 +32,7 @@ export class UpstreamHttp {
 
   /** The wrapper a provider uses: on its vendor module's axios instance, its pool sized by the gateway's per-provider concurrency. */
   static forProvider(provider: string, endpoint: string, deps: UpstreamDeps): UpstreamHttp {
-    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests), axios: deps.axios });
+    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests), maxStreams: deps.maxStreams, axios: deps.axios });
   }
 
   /** `host[:port]` exactly as sent in the Host header (signers sign it). */

@@ -8,18 +8,26 @@ import { RequestId, callerGone } from '../common/request-context';
 import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, UploadTargetDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
+import { trackerOf } from '../callers/caller';
+import { GatewayConfig } from '../config/gateway-config';
+import { DownloadSlots } from './download-slots';
 import { ImageFilesService } from './image-files.service';
+import { watchForStall } from './stall-watch';
 import { RequiresScope } from '../callers/scopes';
 
-/** The vendor's file headers a caller needs (length, ranges, type, name, validator). */
-const FILE_HEADERS = ['content-type', 'content-length', 'content-range', 'accept-ranges', 'content-disposition', 'etag', 'last-modified'] as const;
+/** The vendor's file headers a caller needs (length, ranges, validators); type and name are the gateway's. */
+const FILE_HEADERS = ['content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'] as const;
 
 /** An image's file: the upload hand-over (the bytes go straight to the vendor's object store) and the download. */
 @ApiTags('images')
 @RequiresScope('images.files')
 @Controller('images')
 export class ImageFilesController {
-  constructor(private readonly files: ImageFilesService) {}
+  constructor(
+    private readonly files: ImageFilesService,
+    private readonly slots: DownloadSlots,
+    private readonly config: GatewayConfig,
+  ) {}
 
   @ApiProviderOperation('prepareUpload')
   @Post(':id/upload')
@@ -52,18 +60,27 @@ export class ImageFilesController {
   @ApiPartialContentResponse({ schema: { type: 'string', format: 'binary' }, description: 'The range asked for (Content-Range says which)' })
   @ApiProblems('NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async download(@Param('id') id: string, @Headers('range') range: string | undefined, @RequestId() requestId: string, @Res() reply: FastifyReply) {
-    const download = await this.files.download(id, range, requestId, callerGone(reply));
-    return sendFile(reply, download);
+    const release = this.slots.take(trackerOf(reply.request));
+    let download: ImageDownload;
+    try {
+      download = await this.files.download(id, range, requestId, callerGone(reply));
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return sendFile(reply, download, id, { stallMs: this.config.limits.downloadStallMs, release });
   }
 }
 
 /**
- * Fastify pipes the vendor's stream with backpressure and destroys it if the caller leaves; a HEAD gets the
- * headers only, without reading the body.
+ * Fastify pipes the vendor's stream with backpressure and destroys it if the caller leaves; a caller that stops
+ * reading is cut after DOWNLOAD_STALL_MS. Always an attachment of opaque bytes, whatever the vendor says it is (a
+ * browser must never render it). A HEAD gets the headers only, without reading the body.
  */
-function sendFile(reply: FastifyReply, download: ImageDownload): FastifyReply {
+function sendFile(reply: FastifyReply, download: ImageDownload, id: string, transfer: { stallMs: number; release: () => void }): FastifyReply {
   reply.status(download.status);
   reply.header('content-type', 'application/octet-stream');
+  reply.header('content-disposition', `attachment; filename="${fileNameOf(download.headers['content-disposition'], id)}"`);
   for (const name of FILE_HEADERS) {
     const value = download.headers[name];
     if (value !== undefined && value !== '') reply.header(name, value);
@@ -71,7 +88,14 @@ function sendFile(reply: FastifyReply, download: ImageDownload): FastifyReply {
   if (reply.request.method === 'HEAD') {
     // Fastify drains a HEAD's stream payload (the whole file) and zeroes Content-Length for none: an empty one keeps both right.
     download.body.destroy();
+    transfer.release();
     return reply.send(Readable.from([]));
   }
-  return reply.send(download.body);
+  return reply.send(watchForStall(download.body, reply.raw, transfer.stallMs, transfer.release));
+}
+
+/** The vendor's file name when it gives one, else the image id; only characters safe in a quoted header value. */
+function fileNameOf(vendorDisposition: string | undefined, id: string): string {
+  const vendorName = vendorDisposition ? /filename="?([^";]+)"?/i.exec(vendorDisposition)?.[1] : undefined;
+  return (vendorName ?? id).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 128);
 }

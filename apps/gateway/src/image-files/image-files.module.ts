@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { ImageFilesController } from './image-files.controller';
+import { DownloadSlots } from './download-slots';
 import { ImageFilesService } from './image-files.service';
 
 /** An image's file: `POST …/upload`, `POST …/upload/complete`, `GET`/`HEAD …/file`. */
 @Module({
   imports: [CatalogModule],
   controllers: [ImageFilesController],
-  providers: [ImageFilesService],
+  providers: [ImageFilesService, DownloadSlots],
 })
 export class ImageFilesModule {}

@@ -17,7 +17,13 @@ export class GatewayProviderDeps implements ProviderDepsSource {
   ) {}
 
   depsFor(providerId: string): ProviderDeps {
-    return { observer: this.metrics, logger: this.logger.child({ provider: providerId }), maxConcurrentRequests: this.config.providerMaxConcurrency, redactor: this.redactor };
+    return {
+      observer: this.metrics,
+      logger: this.logger.child({ provider: providerId }),
+      maxConcurrentRequests: this.config.providerMaxConcurrency,
+      maxStreams: this.config.limits.downloadMaxConcurrency,
+      redactor: this.redactor,
+    };
   }
 }
 

@@ -4,6 +4,19 @@ import { validationFailed } from '../common/validation';
 
 const OPERATION_NAMES = Object.keys(OPERATION_CAPABILITY) as OperationName[];
 
+/** At most 128 characters, no path separators or control characters, and not a dot segment. */
+const VENDOR_ID = /^[^/\\\p{Cc}]{1,128}$/u;
+
+function isVendorIdSyntax(id: string): boolean {
+  return VENDOR_ID.test(id) && id !== '.' && id !== '..';
+}
+
+/** An id as the problem may repeat it: printable and short. */
+function safeEcho(id: string): string {
+  const printable = id.replace(/\p{Cc}/gu, '?');
+  return printable.length > 160 ? `${printable.slice(0, 160)}…` : printable;
+}
+
 /** A provider's write method, bound to it. */
 export type BoundOperation<K extends OperationName> = NonNullable<ImageProvider[K]>;
 
@@ -39,11 +52,14 @@ export class ProviderDirectory {
     return this.byId.get(id)?.provider;
   }
 
-  /** The owner of a gateway id; 404 for a malformed id or a provider that is not enabled. */
+  /**
+   * The owner of a gateway id; 404 for a malformed id, a provider that is not enabled, or a vendor id no vendor could
+   * have issued (it would be sent in a vendor URL path: `..` or `/` would reach another resource).
+   */
   owner(id: string, what: 'image' | 'operation' = 'image'): OwnedResource {
     const parsed = parseImageId(id);
-    const provider = parsed ? this.get(parsed.provider) : undefined;
-    if (!parsed || !provider) throw new GatewayError('NOT_FOUND', { detail: `there is no ${what} ${id}` });
+    const provider = parsed && isVendorIdSyntax(parsed.providerImageId) ? this.get(parsed.provider) : undefined;
+    if (!parsed || !provider) throw new GatewayError('NOT_FOUND', { detail: `there is no ${what} ${safeEcho(id)}` });
     return { provider, localId: parsed.providerImageId };
   }
 
