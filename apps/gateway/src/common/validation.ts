@@ -22,12 +22,25 @@ export class StrictValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') refuseLongLists(value, 'body');
     if ((metadata.type === 'query' || metadata.type === 'body') && metadata.metatype && isPlainObject(value)) {
       const known = knownProperties(metadata.metatype);
       const unknown = Object.keys(value).filter((key) => !known.has(key));
       if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: 'is not a known parameter' })));
     }
     return super.transform(value, metadata);
+  }
+}
+
+/** No list in a body of the API holds more than 50 items: far longer lists are refused before class-transformer copies them item by item. */
+export const MAX_LIST_ITEMS = 1000;
+
+function refuseLongLists(value: unknown, path: string): void {
+  if (Array.isArray(value)) {
+    if (value.length > MAX_LIST_ITEMS) throw validationFailed([{ field: path, message: `holds ${value.length} items; no list of this API takes more than ${MAX_LIST_ITEMS}` }]);
+    for (const item of value) refuseLongLists(item, path);
+  } else if (isPlainObject(value)) {
+    for (const [key, item] of Object.entries(value)) refuseLongLists(item, path === 'body' ? key : `${path}.${key}`);
   }
 }
 
