@@ -101,13 +101,16 @@ export interface FakeProvidersSuite {
   url(path: string): string;
 }
 
-/** The gateway's write mechanics with no vendor behind them: the in-memory `fake` and `listonly` providers (and Redis). */
-export function useFakeProvidersSuite(): FakeProvidersSuite {
+/**
+ * The gateway's write mechanics with no vendor behind them: the in-memory `fake` and `listonly` providers (and Redis),
+ * with `env` over the defaults (callers, limits).
+ */
+export function useFakeProvidersSuite(env: Record<string, string> = {}): FakeProvidersSuite {
   let instances: ReturnType<typeof fakeRegistrations>['instances'] = {};
   const suite = useSimAndGateway({}, (sim) => {
     const fakes = fakeRegistrations();
     instances = fakes.instances;
-    return startGateway(sim, { registrations: fakes.registrations, env: { FAKE_PROVIDERS: '1' } });
+    return startGateway(sim, { registrations: fakes.registrations, env: { FAKE_PROVIDERS: '1', ...env } });
   });
 
   return {
