@@ -11,6 +11,29 @@ export function countsAgainstCircuit(error: unknown): boolean {
   return !isGatewayError(error) || CIRCUIT_FAILURES.has(error.code);
 }
 
+/** A vendor's answer that is an error (not found, invalid, forbidden…), carried through the breaker as a result. */
+interface VendorAnswer {
+  answer: unknown;
+}
+
+/**
+ * A call as the breaker sees it: a vendor's answer, even an error one, is a success (the vendor is up), so it ends a run
+ * of failures as a catalog does; only upstream trouble is thrown at the breaker. `unwrapAnswer` throws the answer again.
+ */
+export async function asAnswer<T>(call: Promise<T>): Promise<T | VendorAnswer> {
+  try {
+    return await call;
+  } catch (error) {
+    if (countsAgainstCircuit(error)) throw error;
+    return { answer: error } satisfies VendorAnswer;
+  }
+}
+
+export function unwrapAnswer<T>(result: T | VendorAnswer): T {
+  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'answer' in result) throw (result as VendorAnswer).answer;
+  return result as T;
+}
+
 /** A provider's breaker: opens after `failureThreshold` consecutive failures, tries again after `halfOpenAfterMs`. */
 export function providerBreaker(options: { failureThreshold: number; halfOpenAfterMs: number }, onChange: (state: CircuitStateName) => void): CircuitBreakerPolicy {
   const breaker = circuitBreaker(handleWhen(countsAgainstCircuit), { halfOpenAfter: options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(options.failureThreshold) });

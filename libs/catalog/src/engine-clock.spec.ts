@@ -1,5 +1,5 @@
 import { MemoryCatalogStore } from './catalog-store';
-import { EPOCH, FakeProvider, KeepingStore, after, buildEngine, read, settle, tagOf, track, upstream, useFakeClock } from './engine-test-kit';
+import { EPOCH, FakeProvider, KeepingStore, after, buildEngine, read, settle, tagOf, track, upstream, useFakeClock } from './engine-spec-support';
 
 // TTL 60 s, stale window 600 s, refresh ahead at 80% (48 s): the boundaries below are exact to the millisecond.
 describe('CatalogEngine freshness on a fake clock', () => {

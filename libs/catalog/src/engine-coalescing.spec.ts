@@ -1,6 +1,6 @@
 import { MemoryCatalogStore } from './catalog-store';
 import { EngineOptions } from './engine';
-import { FakeProvider, LeaseHub, ReplicaStore, after, buildEngine, read, settle, tagOf, track, useFakeClock } from './engine-test-kit';
+import { FakeProvider, LeaseHub, ReplicaStore, after, buildEngine, read, settle, tagOf, track, useFakeClock } from './engine-spec-support';
 
 /** Two replicas of one gateway: one provider id and account (so one cache key), their own vendor clients, shared leases. */
 function twoReplicas(options: Partial<EngineOptions> = {}, sharedStore = true) {

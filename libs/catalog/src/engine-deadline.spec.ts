@@ -1,5 +1,5 @@
 import { CallContext, GatewayError, Image } from '@images/core';
-import { Behaviour, FakeProvider, SlowReadStore, after, buildEngine, catalogOf, read, settle, tagOf, track, upstream, useFakeClock } from './engine-test-kit';
+import { Behaviour, FakeProvider, SlowReadStore, after, buildEngine, catalogOf, read, settle, tagOf, track, upstream, useFakeClock } from './engine-spec-support';
 
 /** A catalog of three pages fetched at once on the call's signal; each page records whether its socket was cut. */
 function paged(pages: Array<{ ms: number; fail?: boolean }>, cut: number[]): Behaviour {

@@ -1,5 +1,5 @@
 import { MemoryCatalogStore } from './catalog-store';
-import { FakeProvider, LeaseHub, ReplicaStore, buildEngine, read, settle, tagOf, track, upstream, useFakeClock } from './engine-test-kit';
+import { FakeProvider, LeaseHub, ReplicaStore, buildEngine, read, settle, tagOf, track, upstream, useFakeClock } from './engine-spec-support';
 
 describe('CatalogEngine invalidation on a fake clock', () => {
   const clock = useFakeClock();

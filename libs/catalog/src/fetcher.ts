@@ -1,7 +1,7 @@
 import { CircuitState, type CircuitBreakerPolicy } from 'cockatiel';
 import { Image, ImageProvider, PROBLEMS, upstreamTimeout, withinBudget } from '@images/core';
 import { CachedCatalog, CatalogStore } from './catalog-store';
-import { openCircuitError, toGatewayError } from './circuits';
+import { asAnswer, openCircuitError, toGatewayError, unwrapAnswer } from './circuits';
 import { CatalogCoordination } from './coordination';
 import { EngineObserver, EngineOptions } from './engine-types';
 import { Freshness } from './freshness';
@@ -46,7 +46,8 @@ export class CatalogFetcher {
     const existing = this.inFlight.get(key);
     if (existing) return existing;
     // An open circuit answers at once: no lease to take, no other replica to wait for.
-    if (runtime.breaker.state === CircuitState.Open) return this.fetchAndStore(runtime, key, deadline).then(({ entry }) => entry);
+    // Tracked too: the reads that meet the trial of a half-opening circuit share it instead of calling the vendor again.
+    if (runtime.breaker.state === CircuitState.Open) return this.track(key, this.fetchAndStore(runtime, key, deadline).then(({ entry }) => entry));
     return this.track(key, this.fetchAcrossReplicas(runtime, key, deadline, notBefore));
   }
 
@@ -140,7 +141,7 @@ export class CatalogFetcher {
     const started = performance.now();
     const generation = this.generations.get(key) ?? 0;
     try {
-      const images = await runtime.breaker.execute(() => this.withDeadline(provider, deadline));
+      const images = unwrapAnswer(await runtime.breaker.execute(() => asAnswer(this.withDeadline(provider, deadline))));
       const entry: CachedCatalog = { images, fetchedAt: Date.now() };
       runtime.lastSuccessAt = entry.fetchedAt;
       this.observer.onFetch(provider.id, performance.now() - started);

@@ -1,4 +1,3 @@
-/// <reference types="jest" />
 /**
  * Shared fakes for the fake-timer specs of CatalogEngine (engine-*.spec.ts): a scriptable provider, an engine
  * builder that records what the observer hears, a clock helper and in-memory stand-ins for the cache and leases
