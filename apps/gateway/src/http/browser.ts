@@ -32,8 +32,11 @@ export async function secureForBrowsers(fastify: FastifyInstance, callers: Calle
     reply.header('Content-Security-Policy', isDocsPath(request.url) ? DOCS_CSP : API_CSP);
   });
   if (callers.corsOrigins.length === 0) return;
+  const allowed = new Set(callers.corsOrigins);
   await fastify.register(cors, {
-    origin: callers.corsOrigins,
+    // A function, not the list: for any other origin CORS is off for the request, so not one Access-Control-* header
+    // is sent (with a list, @fastify/cors still sends the others, and answers every preflight).
+    origin: (origin, done) => done(null, origin !== undefined && allowed.has(origin)),
     methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
     allowedHeaders: REQUEST_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
