@@ -1,4 +1,4 @@
-import { ExecutionContext, Module } from '@nestjs/common';
+import { ExecutionContext, Inject, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { ThrottlerModule, ThrottlerModuleOptions } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -46,4 +46,13 @@ function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): 
   providers: [Authenticator],
   exports: [Authenticator],
 })
-export class CallersModule {}
+export class CallersModule implements OnApplicationBootstrap {
+  constructor(
+    private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.callers.disabled) this.logger.warn('AUTH_DISABLED=true: every caller may do everything; for a closed network or local tests only');
+  }
+}

@@ -2,6 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { GatewayConfig } from '../config/gateway-config';
 import { RedisHealthIndicator } from '../redis/redis.health';
 import { LifecycleService } from './lifecycle.service';
 import { ProviderHealthIndicator } from './provider.health';
@@ -21,6 +22,7 @@ export class HealthController {
     private readonly lifecycle: LifecycleService,
     private readonly redis: RedisHealthIndicator,
     private readonly providers: ProviderHealthIndicator,
+    private readonly config: GatewayConfig,
   ) {}
 
   @PublicRoute()
@@ -42,7 +44,14 @@ export class HealthController {
   @Get()
   @ApiOperation({ summary: 'Full report: lifecycle, cache backend, each provider (up, or degraded); 503 only while starting or draining' })
   async full(@Res({ passthrough: true }) reply: FastifyReply) {
-    return this.answer(reply, [this.lifecycleIndicator(), await this.redis.check('cache'), ...this.providers.check()]);
+    return this.answer(reply, [this.lifecycleIndicator(), this.callersIndicator(), await this.redis.check('cache'), ...this.providers.check()]);
+  }
+
+  /** How callers are checked; AUTH_DISABLED shows here, not only in the start-up log. */
+  private callersIndicator(): HealthIndicatorResult {
+    const { disabled, apiKeys, jwt } = this.config.callers;
+    const checks = disabled ? ['none: AUTH_DISABLED=true'] : [...(apiKeys.length > 0 ? ['api-keys'] : []), ...(jwt ? ['jwt'] : [])];
+    return this.indicators.check('callers').up({ authDisabled: disabled, checks });
   }
 
   private lifecycleIndicator(): HealthIndicatorResult {
