@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 // Benchmark (not a test): two builds of the gateway side by side in one run, cold and warm GET /images, alternating
 // rounds, the load generator (autocannon) in its own process. Prints each figure and the ratio other ÷ this.
-// Usage: node bench/compare-builds.js <other-repo-root>   (its `dist/` built: e.g. a git worktree of an older commit)
+// Usage: node bench/compare-builds.js <other-repo-root> [<this-repo-root>]   (each with `dist/` built: e.g. git worktrees of two commits; this one by default)
 // env: SIM_LATENCY_MS=300 ROUNDS=3 COLD_RUNS=7 WARM_SECONDS=8 WARM_CONNECTIONS=50 BENCH_REDIS_URL=redis://127.0.0.1:6379/13
 'use strict';
-const { execFile } = require('node:child_process');
 const path = require('node:path');
-const { root, startVendorSim, spawnGateway, cleanRedis, round } = require('./support');
+const { root, startVendorSim, spawnGateway, cleanRedis, round, median, loadInOwnProcess } = require('./support');
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: node bench/compare-builds.js <other-repo-root>');
@@ -18,21 +17,9 @@ const warmConnections = Number(process.env.WARM_CONNECTIONS || 50);
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
 const main = (repo) => path.join(path.resolve(repo), 'dist/apps/gateway/apps/gateway/src/main.js');
 const contenders = [
-  { name: 'this', main: main(root) },
+  { name: 'this', main: main(process.argv[3] ?? root) },
   { name: 'other', main: main(other) },
 ];
-
-/** autocannon in a process of its own, so the load generator does not share the event loop it measures against. */
-function loadFor(url) {
-  const bin = path.join(root, 'node_modules/.bin/autocannon');
-  return new Promise((resolve, reject) => {
-    execFile(bin, ['-j', '-c', String(warmConnections), '-d', String(warmSeconds), url], { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
-      if (error) return reject(error);
-      const result = JSON.parse(stdout);
-      resolve({ requestsPerSecond: result.requests.average, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
-    });
-  });
-}
 
 async function measure(contender, sim, port) {
   const prefix = `bench-cmp:${process.pid}:${contender.name}:`;
@@ -46,7 +33,7 @@ async function measure(contender, sim, port) {
       cold.push(performance.now() - started);
     }
     await fetch(`${gateway.base}/images?limit=50`);
-    const warm = await loadFor(`${gateway.base}/images?limit=50`);
+    const warm = await loadInOwnProcess(`${gateway.base}/images?limit=50`, { connections: warmConnections, seconds: warmSeconds });
     if (warm.non2xx || warm.errors) throw new Error(`${contender.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors under load`);
     return { coldMedianMs: median(cold), warmRequestsPerSecond: warm.requestsPerSecond, warmP99Ms: warm.p99Ms };
   } finally {
@@ -54,8 +41,6 @@ async function measure(contender, sim, port) {
     await cleanRedis(redisUrl, prefix);
   }
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function run() {
   const sim = await startVendorSim({ host: '127.0.0.1', latencyMs: pageLatencyMs });

@@ -59,4 +59,19 @@ async function cleanRedis(url, prefix) {
 
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round };
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** autocannon in a process of its own, so the load generator does not share a core's event loop with what it measures. */
+function loadInOwnProcess(url, { connections, seconds, headers = {} }) {
+  const { execFile } = require('node:child_process');
+  const args = ['-j', '-c', String(connections), '-d', String(seconds), ...Object.entries(headers).flatMap(([name, value]) => ['-H', `${name}=${value}`]), url];
+  return new Promise((resolve, reject) => {
+    execFile(path.join(root, 'node_modules/.bin/autocannon'), args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
+      if (error) return reject(error);
+      const result = JSON.parse(stdout);
+      resolve({ requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+    });
+  });
+}
+
+module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round, median, loadInOwnProcess };

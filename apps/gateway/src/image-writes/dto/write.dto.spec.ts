@@ -19,7 +19,7 @@ async function refusedFields(metatype: Function, value: unknown): Promise<string
   return (error.errors ?? []).map((e) => e.field);
 }
 
-const CECSTACK_CREATE = {
+const METADATA_CREATE = {
   provider: 'cloud-a', name: 'centos8.2', diskFormat: 'qcow2', minDiskGiB: 10, minRamMiB: 512, osType: 'linux', platform: 'CentOS', architecture: 'x86_64', bits: 64,
 };
 
@@ -33,26 +33,26 @@ describe('write DTOs', () => {
     });
   });
 
-  it('accepts a full CECSTACK create and a DiDi one', async () => {
-    await expect(validate(CreateImageBody, { ...CECSTACK_CREATE, description: 'ok', visibility: 'private', bootMode: 'UEFI', fromUrl: 'https://10.253.6.101/img.qcow2', dataDisks: [{ url: 'https://10.0.0.1/d.qcow2', minDiskGiB: 10 }] })).resolves.toBeInstanceOf(CreateImageBody);
+  it('accepts a create with the full image metadata, and one from a snapshot', async () => {
+    await expect(validate(CreateImageBody, { ...METADATA_CREATE, description: 'ok', visibility: 'private', bootMode: 'UEFI', fromUrl: 'https://10.253.6.101/img.qcow2', dataDisks: [{ url: 'https://10.0.0.1/d.qcow2', minDiskGiB: 10 }] })).resolves.toBeInstanceOf(CreateImageBody);
     await expect(validate(CreateImageBody, { provider: 'cloud-b', name: 'from snap', fromSnapshot: '3fd352092a3f553cb124223f6a7f09b4', region: 'bj' })).resolves.toBeInstanceOf(CreateImageBody);
   });
 
   it.each([
-    [{ ...CECSTACK_CREATE, minDiskGiB: 10.5 }, 'minDiskGiB'],
-    [{ ...CECSTACK_CREATE, minRamMiB: -1 }, 'minRamMiB'],
-    [{ ...CECSTACK_CREATE, bits: '64' }, 'bits'],
-    [{ ...CECSTACK_CREATE, osType: 'Linux' }, 'osType'],
-    [{ ...CECSTACK_CREATE, architecture: 'arm' }, 'architecture'],
-    [{ ...CECSTACK_CREATE, visibility: 'shared' }, 'visibility'],
-    [{ ...CECSTACK_CREATE, diskFormat: 'QCOW2' }, 'diskFormat'],
-    [{ ...CECSTACK_CREATE, bootMode: 'legacy' }, 'bootMode'],
-    [{ ...CECSTACK_CREATE, platform: 'Cent\nOS' }, 'platform'],
-    [{ ...CECSTACK_CREATE, fromUrl: 'ftp://host/x' }, 'fromUrl'],
-    [{ ...CECSTACK_CREATE, provider: 'Not A Provider' }, 'provider'],
-    [{ ...CECSTACK_CREATE, description: 'x'.repeat(257) }, 'description'],
-    [{ ...CECSTACK_CREATE, osVersion: null }, 'osVersion'],
-    [{ ...CECSTACK_CREATE, extra: 1 }, 'extra'],
+    [{ ...METADATA_CREATE, minDiskGiB: 10.5 }, 'minDiskGiB'],
+    [{ ...METADATA_CREATE, minRamMiB: -1 }, 'minRamMiB'],
+    [{ ...METADATA_CREATE, bits: '64' }, 'bits'],
+    [{ ...METADATA_CREATE, osType: 'Linux' }, 'osType'],
+    [{ ...METADATA_CREATE, architecture: 'arm' }, 'architecture'],
+    [{ ...METADATA_CREATE, visibility: 'shared' }, 'visibility'],
+    [{ ...METADATA_CREATE, diskFormat: 'QCOW2' }, 'diskFormat'],
+    [{ ...METADATA_CREATE, bootMode: 'legacy' }, 'bootMode'],
+    [{ ...METADATA_CREATE, platform: 'Cent\nOS' }, 'platform'],
+    [{ ...METADATA_CREATE, fromUrl: 'ftp://host/x' }, 'fromUrl'],
+    [{ ...METADATA_CREATE, provider: 'Not A Provider' }, 'provider'],
+    [{ ...METADATA_CREATE, description: 'x'.repeat(257) }, 'description'],
+    [{ ...METADATA_CREATE, osVersion: null }, 'osVersion'],
+    [{ ...METADATA_CREATE, extra: 1 }, 'extra'],
   ])('refuses a create with a bad field (%#)', async (body, field) => {
     expect(await refusedFields(CreateImageBody, body)).toContain(field);
   });
