@@ -6,11 +6,11 @@
 // Usage: npm run build && node bench/auth-overhead.js   (env: ROUNDS=3 WARM_SECONDS=8 WARM_CONNECTIONS=50 BENCH_REDIS_URL=redis://127.0.0.1:6379/13)
 'use strict';
 const { createHash } = require('node:crypto');
-const { startVendorSim, spawnGateway, cleanRedis, round, median, loadInOwnProcess } = require('./support');
+const { startVendorSim, withGateway, round, median, knob, loadInOwnProcess } = require('./support');
 
-const rounds = Number(process.env.ROUNDS || 3);
-const warmSeconds = Number(process.env.WARM_SECONDS || 8);
-const warmConnections = Number(process.env.WARM_CONNECTIONS || 50);
+const rounds = knob('ROUNDS', 3);
+const warmSeconds = knob('WARM_SECONDS', 8);
+const warmConnections = knob('WARM_CONNECTIONS', 50);
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
 const key = 'bench-key-5d1c9e7a3f2b8c6e';
 const hash = createHash('sha256').update(key).digest('hex');
@@ -18,25 +18,20 @@ const hash = createHash('sha256').update(key).digest('hex');
 const contenders = [
   {
     name: 'callers',
-    env: { AUTH_DISABLED: 'false', AUTH_API_KEYS: `bench:images.read:${hash}`, RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_WRITES_PER_MINUTE: '60' },
+    env: { AUTH_DISABLED: 'false', AUTH_API_KEYS: `bench:images.read:${hash}`, RATE_LIMIT_PER_MINUTE: '10000000', RATE_LIMIT_WRITES_PER_MINUTE: '60' },
     headers: { authorization: `Bearer ${key}` },
   },
   { name: 'open', env: { AUTH_DISABLED: 'true', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0' }, headers: {} },
 ];
 
-async function measure(contender, sim, port) {
-  const prefix = `bench-auth:${process.pid}:${contender.name}:`;
-  const gateway = await spawnGateway(sim, port, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...contender.env });
-  try {
+function measure(contender, sim, port) {
+  return withGateway(sim, port, { redisUrl, prefix: `bench-auth:${process.pid}:${contender.name}:`, env: contender.env }, async (gateway) => {
     const first = await fetch(`${gateway.base}/images?limit=50`, { headers: contender.headers });
     if (first.status !== 200) throw new Error(`${contender.name}: ${first.status}`);
     const warm = await loadInOwnProcess(`${gateway.base}/images?limit=50`, { connections: warmConnections, seconds: warmSeconds, headers: contender.headers });
     if (warm.non2xx || warm.errors) throw new Error(`${contender.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors under load`);
     return warm;
-  } finally {
-    await gateway.stop();
-    await cleanRedis(redisUrl, prefix);
-  }
+  });
 }
 
 async function run() {

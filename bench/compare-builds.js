@@ -5,15 +5,15 @@
 // env: SIM_LATENCY_MS=300 ROUNDS=3 COLD_RUNS=7 WARM_SECONDS=8 WARM_CONNECTIONS=50 BENCH_REDIS_URL=redis://127.0.0.1:6379/13
 'use strict';
 const path = require('node:path');
-const { root, startVendorSim, spawnGateway, cleanRedis, round, median, loadInOwnProcess } = require('./support');
+const { root, startVendorSim, withGateway, round, median, knob, loadInOwnProcess } = require('./support');
 
 const other = process.argv[2];
 if (!other) throw new Error('usage: node bench/compare-builds.js <other-repo-root>');
-const pageLatencyMs = Number(process.env.SIM_LATENCY_MS || 300);
-const rounds = Number(process.env.ROUNDS || 3);
-const coldRuns = Number(process.env.COLD_RUNS || 7);
-const warmSeconds = Number(process.env.WARM_SECONDS || 8);
-const warmConnections = Number(process.env.WARM_CONNECTIONS || 50);
+const pageLatencyMs = knob('SIM_LATENCY_MS', 300);
+const rounds = knob('ROUNDS', 3);
+const coldRuns = knob('COLD_RUNS', 7);
+const warmSeconds = knob('WARM_SECONDS', 8);
+const warmConnections = knob('WARM_CONNECTIONS', 50);
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
 const main = (repo) => path.join(path.resolve(repo), 'dist/apps/gateway/apps/gateway/src/main.js');
 const contenders = [
@@ -21,10 +21,9 @@ const contenders = [
   { name: 'other', main: main(other) },
 ];
 
-async function measure(contender, sim, port) {
+function measure(contender, sim, port) {
   const prefix = `bench-cmp:${process.pid}:${contender.name}:`;
-  const gateway = await spawnGateway(sim, port, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, PROVIDER_TIMEOUT_MS: '10000' }, contender.main);
-  try {
+  return withGateway(sim, port, { redisUrl, prefix, env: { PROVIDER_TIMEOUT_MS: '10000' }, main: contender.main }, async (gateway) => {
     const cold = [];
     for (let i = 0; i < coldRuns; i++) {
       const started = performance.now();
@@ -36,10 +35,7 @@ async function measure(contender, sim, port) {
     const warm = await loadInOwnProcess(`${gateway.base}/images?limit=50`, { connections: warmConnections, seconds: warmSeconds });
     if (warm.non2xx || warm.errors) throw new Error(`${contender.name}: ${warm.non2xx} non-2xx, ${warm.errors} errors under load`);
     return { coldMedianMs: median(cold), warmRequestsPerSecond: warm.requestsPerSecond, warmP99Ms: warm.p99Ms };
-  } finally {
-    await gateway.stop();
-    await cleanRedis(redisUrl, prefix);
-  }
+  });
 }
 
 async function run() {

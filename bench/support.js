@@ -59,6 +59,20 @@ async function cleanRedis(url, prefix) {
 
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** A number from the environment, for a benchmark's knobs. */
+const knob = (name, fallback) => Number(process.env[name] || fallback);
+
+/** A gateway (`spawnGateway`) under its own Redis key prefix for the length of `use`; stopped and its keys deleted after. */
+async function withGateway(sim, port, { redisUrl, prefix, env, main }, use) {
+  const gateway = await spawnGateway(sim, port, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, ...env }, main);
+  try {
+    return await use(gateway);
+  } finally {
+    await gateway.stop();
+    await cleanRedis(redisUrl, prefix);
+  }
+}
+
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** autocannon in a process of its own, so the load generator does not share a core's event loop with what it measures. */
@@ -74,4 +88,4 @@ function loadInOwnProcess(url, { connections, seconds, headers = {} }) {
   });
 }
 
-module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round, median, loadInOwnProcess };
+module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round, median, knob, withGateway, loadInOwnProcess };

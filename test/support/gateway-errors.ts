@@ -1,4 +1,4 @@
-import { GatewayError } from '@images/core';
+import { ConfigError, GatewayError } from '@images/core';
 import { UpstreamResponse, parseJson } from '@images/http';
 
 /** A vendor answer as the HTTP wrapper hands it to a translator, for unit tests of readers and error tables. */
@@ -23,4 +23,15 @@ export async function rejectedGatewayError(promise: Promise<unknown>): Promise<G
   const error = await promise.then(() => undefined, (e: unknown) => e);
   if (!(error instanceof GatewayError)) throw new Error(`expected a GatewayError, got ${String(error)}`);
   return error;
+}
+
+/** The ConfigError `fn` throws (a start-up refusal); anything else fails the test. */
+export function thrownConfigError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
 }

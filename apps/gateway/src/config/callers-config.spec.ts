@@ -1,17 +1,9 @@
-import { ConfigError } from '@images/core';
+import { thrownConfigError } from '@images/testing';
 import { loadCallersConfig, loadLimitsConfig } from './callers-config';
 
 const HASH = 'a'.repeat(64);
 
-function failure(env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadCallersConfig): ConfigError {
-  try {
-    load(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const failure = (env: Record<string, string>, load: (env: Record<string, string>) => unknown = loadCallersConfig) => thrownConfigError(() => load(env));
 
 describe('callers configuration (API.md section 8)', () => {
   it('reads API keys as name, scopes and hash, never the key', () => {

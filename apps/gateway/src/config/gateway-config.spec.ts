@@ -1,22 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '@images/core';
 import { loadGatewayConfig, readEnvironment } from './gateway-config';
 import { PROVIDER_REGISTRATIONS } from './provider-registry';
+import { thrownConfigError } from '@images/testing';
 
 // The caller checks have tests of their own (callers-config.spec.ts).
 const didiOnly = { DIDI_TOKEN: 'token-abcdef', AUTH_DISABLED: 'true' };
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadGatewayConfig(env, PROVIDER_REGISTRATIONS);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string>) => thrownConfigError(() => loadGatewayConfig(env, PROVIDER_REGISTRATIONS));
 
 describe('gateway configuration', () => {
   it('applies the documented defaults', () => {

@@ -1,18 +1,10 @@
-import { ConfigError } from '@images/core';
 import { cecstackConfigFromEnv } from './config';
 import { cecstackRegistration } from './index';
+import { thrownConfigError } from '@images/testing';
 
 const full = { CECSTACK_ENDPOINT: 'https://ims.example.com', CECSTACK_TOKEN: 'tok', CECSTACK_REGION_ID: 'region0' };
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    cecstackConfigFromEnv(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string>) => thrownConfigError(() => cecstackConfigFromEnv(env));
 
 describe('cecstackConfigFromEnv', () => {
   it('is disabled when none of endpoint, token, region is set', () => {

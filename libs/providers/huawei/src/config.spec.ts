@@ -1,16 +1,8 @@
-import { ConfigError } from '@images/core';
 import { huaweiConfigFromEnv, huaweiSecrets } from './config';
 import { huaweiRegistration } from './index';
+import { thrownConfigError } from '@images/testing';
 
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    huaweiConfigFromEnv(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = (env: Record<string, string>) => thrownConfigError(() => huaweiConfigFromEnv(env));
 
 describe('huaweiConfigFromEnv', () => {
   it('is disabled when nothing is set, even with region or endpoint', () => {
