@@ -124,7 +124,7 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): 
   const requestId = randomUUID();
   const body = JSON.stringify({ ...new GatewayError('VALIDATION_FAILED', { detail }).toProblem(), requestId });
   socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: default-src 'none'\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
