@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from './support/redis';
-import { Gateway, SimAdmin, VENDORS, getJson, startGateway, startSim } from './support/stack';
+import { SimAdmin, VENDORS, getJson, startGateway, startSim } from './support/stack';
 
 function totalRequests(stats: Record<string, { requests: number }>): Record<string, number> {
   return Object.fromEntries(VENDORS.map((v) => [v, stats[v]?.requests ?? 0]));

@@ -4,7 +4,6 @@ import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisModule } from '../redis/redis.module';
 import { RedisConnection } from '../redis/redis-connection';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyStore } from './idempotency.store';
 
 /** Idempotency-Key answers are replayed for 24 h (API.md section 7). */

@@ -39,8 +39,4 @@ export class DownloadSlots {
       else this.byCaller.delete(tracker);
     };
   }
-
-  get used(): number {
-    return this.inFlight;
-  }
 }
