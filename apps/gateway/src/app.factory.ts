@@ -12,7 +12,6 @@ import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
 import { Authenticator } from './callers/authenticator';
 import { createLogger, NestPinoLogger } from './common/logger';
-import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
@@ -22,6 +21,7 @@ import { acceptJsonBodiesOnly } from './http/json-body';
 import { addRequestHooks } from './http/request-hooks';
 import { gatewayServerFactory } from './http/server';
 import { MetricsService } from './metrics/metrics.service';
+import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
 
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
 

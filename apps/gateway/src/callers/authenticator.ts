@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { GatewayError } from '@images/core';
 import { ApiKeyEntry, SCOPES, Scope } from '../config/callers-config';

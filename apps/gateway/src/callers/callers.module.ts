@@ -5,8 +5,8 @@ import type { Logger } from 'pino';
 import { asksRefresh } from '../common/cache-directives';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
-import { RedisModule } from '../redis/redis.module';
 import { RedisConnection } from '../redis/redis-connection';
+import { RedisModule } from '../redis/redis.module';
 import { Authenticator } from './authenticator';
 import { MemoryWindows, RateLimitStorage, RedisWindows, SharedWindows, WindowCounter } from './rate-limit.storage';
 

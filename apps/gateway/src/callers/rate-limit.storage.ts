@@ -1,6 +1,6 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { ThrottlerStorage } from '@nestjs/throttler';
 import { withinBudget } from '@images/core';
 
 /** Hits in the current window of a key, and the time left in it. */

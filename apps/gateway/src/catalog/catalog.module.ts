@@ -5,8 +5,8 @@ import { GatewayConfig } from '../config/gateway-config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProviderDirectory } from '../providers/provider-directory';
-import { RedisModule } from '../redis/redis.module';
 import { RedisConnection } from '../redis/redis-connection';
+import { RedisModule } from '../redis/redis.module';
 import { CATALOG_COORDINATION, CATALOG_STORE, catalogCoordination, catalogEngine, catalogStore } from './catalog.providers';
 import { ProviderCalls } from './provider-calls';
 

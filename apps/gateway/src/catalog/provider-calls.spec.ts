@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { CallContext, GatewayError, Image, ImageProvider, WriteResult } from '@images/core';
 import { CatalogEngine } from '@images/catalog';
+import { CallContext, GatewayError, Image, ImageProvider, WriteResult } from '@images/core';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { CallContext, ImageProvider, OperationName, callBudget } from '@images/core';
 import { CatalogEngine } from '@images/catalog';
+import { CallContext, ImageProvider, OperationName, callBudget } from '@images/core';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { BoundOperation, ProviderDirectory } from '../providers/provider-directory';

@@ -1,5 +1,5 @@
-import pino, { Logger } from 'pino';
 import { LoggerService } from '@nestjs/common';
+import pino, { Logger } from 'pino';
 import { SecretRedactor } from '@images/core';
 
 /**

@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { thrownConfigError } from '@images/testing';
 import { loadGatewayConfig, readEnvironment } from './gateway-config';
 import { PROVIDER_REGISTRATIONS } from './provider-registry';
-import { thrownConfigError } from '@images/testing';
 
 // The caller checks have tests of their own (callers-config.spec.ts).
 const didiOnly = { DIDI_TOKEN: 'token-abcdef', AUTH_DISABLED: 'true' };

@@ -2,10 +2,10 @@ import { INestApplication, applyDecorators } from '@nestjs/common';
 import { ApiExtension, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { OperationName, PROBLEMS, ProblemCode, describeRules } from '@images/core';
 import { SECURITY_SCHEMES } from '../callers/scopes';
-import { ProviderDirectory } from '../providers/provider-directory';
-import { PROBLEM_CONTENT_TYPE } from '../problems/problem.filter';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.interceptor';
 import { ProblemDto } from '../images/dto/image.dto';
+import { PROBLEM_CONTENT_TYPE } from '../problems/problem.filter';
+import { ProviderDirectory } from '../providers/provider-directory';
 
 /** Documents the problems a route may answer, grouped by status: `@ApiProblems('NOT_FOUND', 'CONFLICT')`. */
 export function ApiProblems(...codes: ProblemCode[]): MethodDecorator & ClassDecorator {

@@ -2,11 +2,11 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { PublicRoute, RequiresScope } from '../callers/scopes';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisHealthIndicator } from '../redis/redis.health';
 import { LifecycleService } from './lifecycle.service';
 import { ProviderHealthIndicator } from './provider.health';
-import { PublicRoute, RequiresScope } from '../callers/scopes';
 
 /**
  * Probes for orchestrators. Readiness follows only the replica's own lifecycle: a vendor or cache outage

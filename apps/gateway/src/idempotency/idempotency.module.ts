@@ -2,8 +2,8 @@ import { Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
-import { RedisModule } from '../redis/redis.module';
 import { RedisConnection } from '../redis/redis-connection';
+import { RedisModule } from '../redis/redis.module';
 import { IdempotencyStore } from './idempotency.store';
 
 /** Idempotency-Key answers are replayed for 24 h (API.md section 7). */

@@ -1,19 +1,19 @@
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, Headers, Param, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiPartialContentResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import { ImageDownload } from '@images/core';
+import { trackerOf } from '../callers/caller';
+import { RequiresScope } from '../callers/scopes';
 import { send } from '../common/answer';
 import { RequestId, callerGone } from '../common/request-context';
+import { GatewayConfig } from '../config/gateway-config';
 import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, UploadTargetDto, WriteAcceptedDto } from '../images/dto/image.dto';
-import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
-import { trackerOf } from '../callers/caller';
-import { GatewayConfig } from '../config/gateway-config';
 import { DownloadSlots } from './download-slots';
+import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
 import { ImageFilesService } from './image-files.service';
 import { watchForStall } from './stall-watch';
-import { RequiresScope } from '../callers/scopes';
 
 /** The vendor's file headers a caller needs (length, ranges, validators); type and name are the gateway's. */
 const FILE_HEADERS = ['content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'] as const;

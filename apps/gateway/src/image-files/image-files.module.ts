@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
-import { ImageFilesController } from './image-files.controller';
 import { DownloadSlots } from './download-slots';
+import { ImageFilesController } from './image-files.controller';
 import { ImageFilesService } from './image-files.service';
 
 /** An image's file: `POST …/upload`, `POST …/upload/complete`, `GET`/`HEAD …/file`. */

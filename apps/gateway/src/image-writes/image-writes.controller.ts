@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Param, Patch, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { RequiresScope } from '../callers/scopes';
 import { send } from '../common/answer';
 import { RequestId } from '../common/request-context';
 import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { CopyImageBody, CreateImageBody, UpdateImageBody } from './dto/write.dto';
 import { ImageWritesService } from './image-writes.service';
-import { RequiresScope } from '../callers/scopes';
 
 const ACCEPTED = { type: WriteAcceptedDto, description: 'The vendor is still working: Location is the operation to poll (GET /operations/{id}), or the image when the vendor has no job' };
 

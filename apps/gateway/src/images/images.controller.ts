@@ -2,13 +2,13 @@ import { Controller, Get, Headers, Param, Query, Req } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Image } from '@images/core';
-import { attachSources } from '../common/request-log';
+import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
+import { attachSources } from '../common/request-log';
 import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
 import { ImageList, ImagesService } from './images.service';
-import { RequiresScope } from '../callers/scopes';
 
 /** The reads of the merged catalog: the list and one image. */
 @ApiTags('images')

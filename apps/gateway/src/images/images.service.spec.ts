@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
-import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageId } from '@images/core';
 import { CatalogEngine, MemoryCatalogStore } from '@images/catalog';
+import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageId } from '@images/core';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ImagesService } from './images.service';
 

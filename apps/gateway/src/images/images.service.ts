@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
+import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';

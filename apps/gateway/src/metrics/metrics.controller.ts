@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { MetricsService } from './metrics.service';
 import { RequiresScope } from '../callers/scopes';
+import { MetricsService } from './metrics.service';
 
 @ApiTags('operations')
 @RequiresScope('ops')

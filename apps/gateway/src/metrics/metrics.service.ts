@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent } from '@images/core';
 import { CatalogSlice, CircuitStateName, EngineObserver } from '@images/catalog';
+import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent } from '@images/core';
 
 const MAX_UNKNOWN_CODES = 50;
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };

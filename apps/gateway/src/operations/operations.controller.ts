@@ -1,11 +1,11 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Operation } from '@images/core';
+import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
 import { ApiProblems, ApiProviderOperation, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { OperationDto } from '../images/dto/image.dto';
 import { OperationsService } from './operations.service';
-import { RequiresScope } from '../callers/scopes';
 
 @ApiTags('operations')
 @RequiresScope('images.read')

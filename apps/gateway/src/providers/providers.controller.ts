@@ -1,10 +1,10 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { OperationName } from '@images/core';
 import { CatalogEngine, ProviderState } from '@images/catalog';
+import { OperationName } from '@images/core';
+import { RequiresScope } from '../callers/scopes';
 import { ProviderListDto } from '../images/dto/image.dto';
 import { ProviderDirectory } from './provider-directory';
-import { RequiresScope } from '../callers/scopes';
 
 @ApiTags('providers')
 @RequiresScope('images.read')

@@ -1,10 +1,10 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
-import { GatewayConfig } from '../config/gateway-config';
 import { LOGGER } from '../config/config.module';
-import { RedisHealthIndicator } from './redis.health';
+import { GatewayConfig } from '../config/gateway-config';
 import { RedisConnection } from './redis-connection';
+import { RedisHealthIndicator } from './redis.health';
 
 /** The replica's Redis client (or none), its health indicator, and its close on shutdown. */
 @Module({

@@ -2,13 +2,13 @@ import { Body, Controller, Delete, Get, Param, Post, Res } from '@nestjs/common'
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ExportTarget, ImageShare } from '@images/core';
+import { RequiresScope } from '../callers/scopes';
 import { send } from '../common/answer';
 import { RequestId } from '../common/request-context';
 import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ExportTargetListDto, ImageDto, ImageShareListDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { ExportImageBody, ShareImageBody } from './dto/shares.dto';
 import { ImageSharesService } from './image-shares.service';
-import { RequiresScope } from '../callers/scopes';
 
 
 /** Who else may use an image (shares), and where it can be exported to. */
