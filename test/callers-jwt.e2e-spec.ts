@@ -91,6 +91,7 @@ describe('callers with JWTs', () => {
     ['of another issuer', () => token(rsa, {}, { issuer: 'https://evil.example' })],
     ['for another audience', () => token(rsa, {}, { audience: 'another-api' })],
     ['without a subject', () => token(rsa, { sub: undefined })],
+    ['that never expires', () => new SignJWT({ sub: 'svc', scope: 'images.read' }).setProtectedHeader({ alg: rsa.alg, kid: rsa.kid }).setIssuer(ISSUER).setAudience(AUDIENCE).sign(rsa.privateKey)],
     ['with alg none', async () => unsignedToken({ sub: 'svc', scope: 'images.read', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })],
     ['signed by another key under a known kid', async () => token({ ...(await signingKey('rsa-1', 'RS256')) })],
   ])('refuses a token %s with 401', async (_case, make) => {

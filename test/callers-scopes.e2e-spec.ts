@@ -87,6 +87,13 @@ describe('callers and scopes', () => {
     if (typeof expected.body === 'object' && expected.body?.code) expect(answer.body.code).toBe(expected.body.code);
   });
 
+  it('guards the docs by the route matched, so no spelling of their URL gets past, and serves no YAML copy', async () => {
+    for (const path of ['/docs-json', '/%64ocs-json', '/docs%2Djson', '/%64ocs', '/docs/swagger-ui-init.js', '/%64ocs/swagger-ui-init.js']) {
+      expect({ path, status: (await sendJson('GET', `${guarded.url}${path}`)).status }).toEqual({ path, status: 401 });
+    }
+    expect((await sendJson('GET', `${guarded.url}/docs-yaml`, undefined, bearer(CALLERS.operator))).status).toBe(404);
+  });
+
   it('answers the probes and the problem pages without credentials, unlimited', async () => {
     for (const path of ['/health/live', '/health/ready', '/problems', '/problems/not-found']) {
       const answer = await sendJson('GET', `${guarded.url}${path}`);

@@ -95,6 +95,20 @@ describe('limits against hostile requests', () => {
     expect(JSON.stringify(answer.body).length).toBeLessThan(4096);
   });
 
+  it('answers a URL the router cannot decode with a problem that does not repeat it, and the browser headers', async () => {
+    const answer = await sendJson('GET', `${gateway.url}/images/%E0%A4%A?api_key=SECRET-VALUE-123`, undefined, writer);
+    expect(answer.status).toBe(400);
+    expect(answer.body).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'the URL is not valid (bad percent-encoding)', instance: '/images/%E0%A4%A' });
+    expect(JSON.stringify(answer.body)).not.toContain('SECRET-VALUE-123');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(gateway.logs.join('\n')).not.toContain('SECRET-VALUE-123');
+  });
+
+  it('keeps idle keep-alive connections as long as Fastify does, and bounds requests and sockets as configured', () => {
+    const server = gateway.app.app.getHttpServer() as import('node:http').Server;
+    expect({ keepAlive: server.keepAliveTimeout, request: server.requestTimeout, sockets: server.maxConnections }).toEqual({ keepAlive: 72_000, request: REQUEST_TIMEOUT_MS, sockets: 2048 });
+  });
+
   it('closes a request whose body trickles in slower than REQUEST_TIMEOUT_MS', async () => {
     const socket = new Socket();
     await new Promise<void>((resolve) => socket.connect(Number(new URL(gateway.url).port), '127.0.0.1', resolve));

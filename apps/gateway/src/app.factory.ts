@@ -15,7 +15,7 @@ import { createLogger, NestPinoLogger } from './common/logger';
 import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
-import { secureForBrowsers } from './http/browser';
+import { BARE_ANSWER_HEADERS, secureForBrowsers } from './http/browser';
 import { guardDocs } from './http/docs-access';
 import { acceptJsonBodiesOnly } from './http/json-body';
 import { addRequestHooks } from './http/request-hooks';
@@ -23,6 +23,7 @@ import { gatewayServerFactory } from './http/server';
 import { MetricsService } from './metrics/metrics.service';
 import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
 
+const BARE_HEADER_LINES = Object.entries(BARE_ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
 
 export interface GatewayApp {
@@ -59,6 +60,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     routerOptions: { maxParamLength: 1024 },
+    trustProxy: config.callers.trustProxy,
     // Over BODY_LIMIT_BYTES is a 413 before the body is read; the server bounds slow senders and open sockets.
     bodyLimit: config.limits.bodyLimitBytes,
     serverFactory: gatewayServerFactory(config.limits),
@@ -68,7 +70,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     clientErrorHandler: answerUnparsableRequest,
     // A malformed URL or an over-long path is refused by the router, before Nest: same problem+json.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      reply.header('X-Request-Id', request.id);
+      reply.headers({ ...BARE_ANSWER_HEADERS, 'X-Request-Id': request.id });
       sendProblem(reply, request, frameworkError(error), redactor);
     },
   });
@@ -82,8 +84,8 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   await secureForBrowsers(fastify, config.callers);
   guardDocs(fastify, config.callers, app.get(Authenticator), redactor);
 
-  // persistAuthorization: the key or token given to "Authorize" survives a reload of the page.
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', swaggerOptions: { persistAuthorization: true } });
+  // JSON only (no /docs-yaml to guard, or to render again per request); a key given to "Authorize" is not kept in the browser.
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
   // No enableShutdownHooks(): Nest would close at once and re-raise the signal; `shutdown` drains instead.
   await app.init();
 
@@ -124,7 +126,7 @@ function answerUnparsableRequest(error: NodeJS.ErrnoException, socket: Socket): 
   const requestId = randomUUID();
   const body = JSON.stringify({ ...new GatewayError('VALIDATION_FAILED', { detail }).toProblem(), requestId });
   socket.end(
-    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\nContent-Security-Policy: default-src 'none'\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 400 Bad Request\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n${BARE_HEADER_LINES}Connection: close\r\n\r\n${body}`,
   );
 }
 

@@ -126,7 +126,7 @@ function anyCase(word: string): string {
 }
 
 const SIGNATURE = 'signature'; // also x-amz-signature, oauth_signature: the name only has to end with it
-const HEADERS = ['authorization', 'x-auth-token', 'x-subject-token', 'x-security-token']; // also proxy-authorization
+const HEADERS = ['authorization', 'x-auth-token', 'x-subject-token', 'x-security-token', 'x-api-key']; // also proxy-authorization
 const names = (list: readonly string[]) => `(?:${list.map(anyCase).join('|')})`;
 
 /**

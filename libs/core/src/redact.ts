@@ -30,10 +30,6 @@ const BASE64_GROUP = ECHO_GROUPS + 1;
  * letters and digits of each secret and fragment, which no encoding touches), and the echo names. A line with nothing
  * to hide costs those two scans and comes back unchanged. Only on a hit does the full alternation run: the echoes,
  * then the base64 fragments, then the secrets longest first (a secret that contains another is replaced whole).
- *
- * Measured on Node 20 with 6 secrets of 16-45 characters (a note, not a test: timings are not asserted): a
- * 450-character log line with nothing to hide 0.6-1.7 µs (0.6 µs for the literal-only loop this replaced), with a
- * secret or an echo in it 1.7-3 µs; 8 kB with nothing to hide 10-25 µs; the constructor 0.1-0.9 ms, once.
  */
 export class SecretRedactor {
   private readonly prefilter: RegExp | null;

@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { InjectThrottlerStorage, ThrottlerStorage, normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
+import { GatewayError, isGatewayError } from '@images/core';
 import { SCOPES, Scope } from '../config/callers-config';
 import { GatewayConfig } from '../config/gateway-config';
 import { Authenticator } from './authenticator';
@@ -20,6 +22,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly config: GatewayConfig,
+    @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,7 +35,23 @@ export class AuthGuard implements CanActivate {
       return true;
     }
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'ops';
-    setCaller(request, await this.authenticator.authorize(request.headers, required));
+    try {
+      setCaller(request, await this.authenticator.authorize(request.headers, required));
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') await this.countFailure(request);
+      throw error;
+    }
     return true;
+  }
+
+  /**
+   * Refused credentials count against the address they came from, in the same windows as the limits: guessing keys
+   * soon becomes a 429, and an unknown caller is never counted as a known one.
+   */
+  private async countFailure(request: FastifyRequest): Promise<void> {
+    const limit = this.config.limits.requestsPerMinute;
+    if (limit === 0) return;
+    const record = await this.storage.increment(`ip:${normalizeIp(request.ip, 64)}`, 60_000, limit, 60_000, 'auth-failures');
+    if (record.isBlocked) throw new GatewayError('RATE_LIMITED', { detail: `over ${limit} refused credentials per minute from this address`, retryAfterSeconds: record.timeToBlockExpire });
   }
 }

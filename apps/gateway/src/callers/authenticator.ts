@@ -1,10 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { jwtVerify, type JWTPayload } from 'jose';
 import { GatewayError } from '@images/core';
-import { ApiKeyEntry, SCOPES, Scope } from '../config/callers-config';
+import { SCOPES, Scope } from '../config/callers-config';
 import { GatewayConfig } from '../config/gateway-config';
 import { Caller } from './caller';
+import { JwksCache } from './jwks';
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_CREDENTIAL_LENGTH = 8192;
@@ -16,13 +17,14 @@ const MAX_CREDENTIAL_LENGTH = 8192;
  */
 @Injectable()
 export class Authenticator {
-  private readonly keys: readonly ApiKeyEntry[];
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet> | null;
+  /** Each configured key with the caller it stands for, built once. */
+  private readonly keys: ReadonlyArray<{ sha256: Buffer; caller: Caller }>;
+  private readonly jwks: JwksCache | null;
 
   constructor(private readonly config: GatewayConfig) {
-    this.keys = config.callers.apiKeys;
+    this.keys = config.callers.apiKeys.map((entry) => ({ sha256: entry.sha256, caller: { name: entry.name, scopes: new Set(entry.scopes), via: 'api-key' } }));
     const jwt = config.callers.jwt;
-    this.jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUrl), { cooldownDuration: jwt.refetchCooldownMs, timeoutDuration: 5000 }) : null;
+    this.jwks = jwt ? new JwksCache(jwt.jwksUrl, jwt.refetchCooldownMs) : null;
   }
 
   async identify(headers: Record<string, string | string[] | undefined>): Promise<Caller | null> {
@@ -35,7 +37,7 @@ export class Authenticator {
   /** The caller, if it may use a route that needs `scope`: else 401 UNAUTHENTICATED, or 403 FORBIDDEN naming the scope. */
   async authorize(headers: Record<string, string | string[] | undefined>, scope: Scope): Promise<Caller> {
     const caller = await this.identify(headers);
-    if (caller === null) throw new GatewayError('UNAUTHENTICATED', { detail: 'send a known API key (Authorization: Bearer <key>, or X-Api-Key) or a valid JWT' });
+    if (caller === null) throw new GatewayError('UNAUTHENTICATED', { detail: 'no known API key or valid JWT was sent (as a Bearer token, or an X-Api-Key header)' });
     if (!caller.scopes.has(scope)) throw new GatewayError('FORBIDDEN', { detail: `${caller.name} lacks the scope ${scope}`, extensions: { requiredScope: scope } });
     return caller;
   }
@@ -43,17 +45,20 @@ export class Authenticator {
   private fromApiKey(key: string): Caller | null {
     const digest = createHash('sha256').update(key).digest();
     // Every entry is compared, so the time taken does not say which one (if any) matched.
-    let found: ApiKeyEntry | null = null;
-    for (const entry of this.keys) if (timingSafeEqual(digest, entry.sha256) && found === null) found = entry;
-    return found ? { name: found.name, scopes: new Set(found.scopes), via: 'api-key' } : null;
+    let found: Caller | null = null;
+    for (const entry of this.keys) if (timingSafeEqual(digest, entry.sha256) && found === null) found = entry.caller;
+    return found;
   }
 
   private async fromJwt(token: string): Promise<Caller | null> {
     const jwt = this.config.callers.jwt!;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.jwks!, {
+      ({ payload } = await jwtVerify(token, this.jwks!.getKey, {
         algorithms: ['RS256', 'ES256'],
+        // A token that never expires, or names nobody, is not taken; clocks may differ a little.
+        requiredClaims: ['exp', 'sub'],
+        clockTolerance: 30,
         ...(jwt.issuer !== null ? { issuer: jwt.issuer } : {}),
         ...(jwt.audience !== null ? { audience: jwt.audience } : {}),
       }));
@@ -66,9 +71,10 @@ export class Authenticator {
   }
 }
 
-/** `scope` (space-separated) or `scp` (an array, or a space-separated string); unknown scopes are ignored. */
+/** `scope` or `scp`, each a space-separated string or an array; unknown scopes are ignored. */
 function scopesOf(payload: JWTPayload): Scope[] {
-  const raw = typeof payload.scope === 'string' ? payload.scope.split(' ') : Array.isArray(payload.scp) ? payload.scp : typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+  const claim = payload.scope ?? payload.scp;
+  const raw = typeof claim === 'string' ? claim.split(' ') : Array.isArray(claim) ? claim : [];
   return raw.filter((scope): scope is Scope => typeof scope === 'string' && (SCOPES as readonly string[]).includes(scope));
 }
 

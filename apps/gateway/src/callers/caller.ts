@@ -1,3 +1,4 @@
+import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../config/callers-config';
 
@@ -18,8 +19,16 @@ export function callerOf(request: FastifyRequest): Caller | undefined {
   return (request as unknown as Record<symbol, unknown>)[CALLER] as Caller | undefined;
 }
 
-/** Whom a limit counts: the caller's name, or the remote address for an anonymous caller. */
+/** One caller, whatever the route: an API key's name and a JWT's `sub` never stand for each other. */
+export function callerKey(caller: Caller): string {
+  return `${caller.via}:${caller.name}`;
+}
+
+/**
+ * Whom a limit counts: the caller, or for an anonymous one its address (an IPv6 client by its /64, which it holds
+ * whole: one address each would be a fresh budget per address).
+ */
 export function trackerOf(request: FastifyRequest): string {
   const caller = callerOf(request);
-  return caller && caller.via !== 'anonymous' ? `caller:${caller.name}` : `ip:${request.ip}`;
+  return caller && caller.via !== 'anonymous' ? callerKey(caller) : `ip:${normalizeIp(request.ip, 64)}`;
 }

@@ -13,10 +13,10 @@ import { MemoryWindows, RateLimitStorage, RedisWindows, SharedWindows, WindowCou
 const MINUTE_MS = 60_000;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** A write for the limits: what changes a vendor's state, and a list that makes the gateway ask every vendor again. */
+/** A write for the limits: what changes a vendor's state, and `GET /images` made to ask every vendor again. */
 function isWrite(context: ExecutionContext): boolean {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return WRITE_METHODS.has(request.method) || asksRefresh(request);
+  return WRITE_METHODS.has(request.method) || (request.method === 'GET' && request.routeOptions?.url === '/images' && asksRefresh(request));
 }
 
 function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): ThrottlerModuleOptions {
@@ -53,6 +53,8 @@ export class CallersModule implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.callers.disabled) this.logger.warn('AUTH_DISABLED=true: every caller may do everything; for a closed network or local tests only');
+    const { disabled, jwt } = this.config.callers;
+    if (disabled) this.logger.warn('AUTH_DISABLED=true: every caller may do everything; for a closed network or local tests only');
+    if (jwt && jwt.audience === null) this.logger.warn('AUTH_JWT_AUDIENCE is not set: a token the issuer made for any other API is accepted here too');
   }
 }

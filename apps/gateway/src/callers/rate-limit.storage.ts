@@ -25,12 +25,19 @@ const REDIS_BUDGET_MS = 100;
 /** After a Redis failure, count in memory for this long before asking Redis again. */
 const REDIS_RETRY_AFTER_MS = 1000;
 
-/** Windows shared by every replica. */
+type WindowCommand = { countWindow(key: string, windowMs: string): Promise<[number, number]> };
+
+/** Windows shared by every replica: one script call per count, sent by its SHA after the first (ioredis' defineCommand). */
 export class RedisWindows implements WindowCounter {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Redis & WindowCommand;
+
+  constructor(redis: Redis) {
+    redis.defineCommand('countWindow', { numberOfKeys: 1, lua: WINDOW_SCRIPT });
+    this.redis = redis as Redis & WindowCommand;
+  }
 
   async count(key: string, windowMs: number): Promise<WindowCount> {
-    const [hits, ttlMs] = (await this.redis.eval(WINDOW_SCRIPT, 1, key, String(windowMs))) as [number, number];
+    const [hits, ttlMs] = await this.redis.countWindow(key, String(windowMs));
     return { hits: Number(hits), ttlMs: Number(ttlMs) };
   }
 }
@@ -46,21 +53,13 @@ export class MemoryWindows implements WindowCounter {
     let window = this.windows.get(key);
     if (!window || window.endsAt <= now) {
       this.windows.delete(key);
-      if (this.windows.size >= this.maxKeys) this.dropExpired(now);
+      // Full: the oldest window goes (insertion order), at constant cost; expired ones are replaced as they are met.
+      if (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value as string);
       window = { hits: 0, endsAt: now + windowMs };
       this.windows.set(key, window);
     }
     window.hits++;
     return { hits: window.hits, ttlMs: window.endsAt - now };
-  }
-
-  private dropExpired(now: number): void {
-    for (const [key, window] of this.windows) if (window.endsAt <= now) this.windows.delete(key);
-    // Still full: the oldest windows go (insertion order), so the map never grows past its bound.
-    for (const key of this.windows.keys()) {
-      if (this.windows.size < this.maxKeys) break;
-      this.windows.delete(key);
-    }
   }
 }
 

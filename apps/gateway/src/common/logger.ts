@@ -14,7 +14,7 @@ export function createLogger(level: string, redactor: SecretRedactor, destinatio
       base: { service: 'images-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
-      redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers.cookie'], censor: '[REDACTED]' },
+      redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[REDACTED]' },
       hooks: { streamWrite: (line) => redactor.text(line) },
     },
     destination,

@@ -1,4 +1,5 @@
-import { ConfigError, Env, parseHttpEndpoint } from '@images/core';
+import { isIP } from 'node:net';
+import { ConfigError, Env } from '@images/core';
 import { flag, integer, list, optionalText } from './env';
 
 /** What a caller may do (API.md section 8). */
@@ -30,6 +31,11 @@ export interface CallersConfig {
   docsPublic: boolean;
   /** Exact origins allowed to call from a browser; empty: no CORS headers at all. */
   corsOrigins: string[];
+  /**
+   * TRUST_PROXY (Fastify's trustProxy): whose X-Forwarded-For names the caller's address, for anonymous limits and the
+   * access log. `false` (unset): nobody's; a comma list of proxy addresses or CIDRs; `true`: anyone's.
+   */
+  trustProxy: boolean | string;
 }
 
 /** How much one caller, one request and one download may take. */
@@ -64,7 +70,34 @@ function apiKeys(env: Env): ApiKeyEntry[] {
   const names = entries.map((entry) => entry.name);
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined) throw new ConfigError('AUTH_API_KEYS', `the name ${repeated} is given twice`);
+  const hashes = entries.map((entry) => entry.sha256.toString('hex'));
+  const shared = entries.find((_entry, index) => hashes.indexOf(hashes[index]) !== index);
+  if (shared !== undefined) throw new ConfigError('AUTH_API_KEYS', `${shared.name} has the same key as another entry: one key, one caller`);
   return entries;
+}
+
+/** https, or http to a loopback address only: whoever can change the JWKS on its way can mint tokens. A query is kept. */
+function jwksUrl(raw: string): string {
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // refused below
+  }
+  const loopback = url !== null && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+  if (!url || !(url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) || url.username || url.password || url.hash) {
+    throw new ConfigError('AUTH_JWT_JWKS_URL', 'must be an https URL (http only to a loopback address), without user info or fragment');
+  }
+  return url.toString();
+}
+
+function trustProxyOf(raw: string | null): boolean | string {
+  if (raw === null || raw === 'false') return false;
+  if (raw === 'true') return true;
+  const entries = raw.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => { const [address, prefix] = entry.split('/'); return isIP(address) === 0 || (prefix !== undefined && !/^\d{1,3}$/.test(prefix)); });
+  if (bad !== undefined) throw new ConfigError('TRUST_PROXY', `"${bad}" is not an address or CIDR (or use true or false)`);
+  return entries.join(',');
 }
 
 function origins(env: Env): string[] {
@@ -84,18 +117,23 @@ function origins(env: Env): string[] {
 
 export function loadCallersConfig(env: Env): CallersConfig {
   const disabled = flag(env, 'AUTH_DISABLED', false);
-  const jwksUrl = optionalText(env, 'AUTH_JWT_JWKS_URL');
+  const jwks = optionalText(env, 'AUTH_JWT_JWKS_URL');
+  for (const name of ['AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_JWKS_COOLDOWN_MS']) {
+    if (jwks === null && optionalText(env, name) !== null) throw new ConfigError(name, 'is set without AUTH_JWT_JWKS_URL, so no token would be checked against it');
+  }
+  const trustProxy = optionalText(env, 'TRUST_PROXY');
   const callers: CallersConfig = {
     disabled,
     apiKeys: apiKeys(env),
-    jwt: jwksUrl === null ? null : {
-      jwksUrl: parseHttpEndpoint('AUTH_JWT_JWKS_URL', jwksUrl),
+    jwt: jwks === null ? null : {
+      jwksUrl: jwksUrl(jwks),
       issuer: optionalText(env, 'AUTH_JWT_ISSUER'),
       audience: optionalText(env, 'AUTH_JWT_AUDIENCE'),
       refetchCooldownMs: integer(env, 'AUTH_JWT_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
     },
     docsPublic: flag(env, 'DOCS_PUBLIC', false),
     corsOrigins: origins(env),
+    trustProxy: trustProxyOf(trustProxy),
   };
   if (!disabled && callers.apiKeys.length === 0 && callers.jwt === null) {
     throw new ConfigError('AUTH_API_KEYS', 'no caller can be identified: set AUTH_API_KEYS or AUTH_JWT_JWKS_URL (or AUTH_DISABLED=true for a closed network)');

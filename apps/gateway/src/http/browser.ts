@@ -1,6 +1,6 @@
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CallersConfig } from '../config/callers-config';
 
 /** Answers are data, never pages: they may load nothing and be framed by nobody. */
@@ -8,12 +8,24 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'";
 /** Swagger UI runs its own scripts and styles (some inline style attributes) and shows data: images. */
 const DOCS_CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'";
 
+/** The browser headers of an answer made outside the hooks (a request the parser or the router refused). */
+export const BARE_ANSWER_HEADERS: Readonly<Record<string, string>> = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': API_CSP,
+};
+
 /** What a browser page may send and read, besides the CORS-safelisted headers. */
 const REQUEST_HEADERS = ['Authorization', 'X-Api-Key', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'];
 const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'];
 
-export function isDocsPath(url: string): boolean {
-  return url === '/docs' || url.startsWith('/docs/') || url.startsWith('/docs?') || url.startsWith('/docs-json');
+/**
+ * Whether a request is for Swagger UI or the document, by the route Fastify matched (after decoding the URL, so
+ * `/%64ocs-json` is `/docs-json` here too), not by the raw URL.
+ */
+export function isDocsRoute(request: FastifyRequest): boolean {
+  const route = request.routeOptions?.url;
+  return route !== undefined && (route === '/docs' || route.startsWith('/docs/') || route.startsWith('/docs-'));
 }
 
 /**
@@ -29,7 +41,7 @@ export async function secureForBrowsers(fastify: FastifyInstance, callers: Calle
     crossOriginResourcePolicy: callers.corsOrigins.length > 0 ? false : { policy: 'same-origin' },
   });
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('Content-Security-Policy', isDocsPath(request.url) ? DOCS_CSP : API_CSP);
+    reply.header('Content-Security-Policy', isDocsRoute(request) ? DOCS_CSP : API_CSP);
   });
   if (callers.corsOrigins.length === 0) return;
   const allowed = new Set(callers.corsOrigins);
@@ -41,8 +53,9 @@ export async function secureForBrowsers(fastify: FastifyInstance, callers: Calle
     allowedHeaders: REQUEST_HEADERS,
     exposedHeaders: EXPOSED_HEADERS,
     maxAge: 600,
-    // A preflight needs no route of its own and no credentials (it never carries them).
+    // A preflight needs no route of its own and no credentials (it never carries them). An OPTIONS that is not a
+    // preflight goes on to the routes (a 404 problem), rather than a plain-text 400.
     preflight: true,
-    strictPreflight: true,
+    strictPreflight: false,
   });
 }

@@ -4,7 +4,7 @@ import { Authenticator } from '../callers/authenticator';
 import { setCaller } from '../callers/caller';
 import type { CallersConfig } from '../config/callers-config';
 import { sendProblem } from '../problems/problem.filter';
-import { isDocsPath } from './browser';
+import { isDocsRoute } from './browser';
 
 /**
  * Swagger UI and the OpenAPI document are served by Fastify routes outside Nest's guards: they need the `ops` scope
@@ -13,7 +13,7 @@ import { isDocsPath } from './browser';
 export function guardDocs(fastify: FastifyInstance, callers: CallersConfig, authenticator: Authenticator, redactor: SecretRedactor): void {
   if (callers.docsPublic || callers.disabled) return;
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!isDocsPath(request.url)) return;
+    if (!isDocsRoute(request)) return;
     try {
       setCaller(request, await authenticator.authorize(request.headers, 'ops'));
     } catch (error) {

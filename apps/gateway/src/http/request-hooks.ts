@@ -25,12 +25,25 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
     if (route === '/metrics' || route.startsWith('/health')) return;
     deps.logger.info(
       {
-        reqId: request.id, method: request.method, url: request.url, route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
+        reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
         caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
       },
       'request',
     );
   });
+}
+
+/** A query parameter whose value the access log never shows: a caller may put a credential where it does not belong. */
+const SECRET_PARAMETER = /key|token|secret|passw|signature|auth|credential|session/i;
+
+export function loggableUrl(url: string): string {
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const pairs = url.slice(start + 1).split('&').map((pair) => {
+    const name = pair.split('=', 1)[0];
+    return SECRET_PARAMETER.test(name) ? `${name}=[REDACTED]` : pair;
+  });
+  return `${url.slice(0, start)}?${pairs.join('&')}`;
 }
 
 function routeOf(request: FastifyRequest): string {

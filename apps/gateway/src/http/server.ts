@@ -19,6 +19,9 @@ export function gatewayServerFactory(limits: LimitsConfig) {
       handler,
     );
     server.maxConnections = limits.maxConnections;
+    // Fastify's default (Node's is 5 s): longer than the idle timeout of common load balancers (60 s), so they never
+    // reuse a socket the gateway has just closed. Fastify sets it only on servers it makes itself.
+    server.keepAliveTimeout = 72_000;
     return server;
   };
 }

@@ -2,7 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { GatewayError } from '@images/core';
-import { callerOf } from '../callers/caller';
+import { callerKey, callerOf } from '../callers/caller';
 import { validationFailed } from '../common/validation';
 import { IdempotencyStore, StoredAnswer, sha256 } from './idempotency.store';
 
@@ -74,7 +74,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 /** Keys are per caller: the same key from two callers is two keys (one caller cannot replay another's answer). */
 function callerScoped(request: FastifyRequest, key: string): string {
   const caller = callerOf(request);
-  return caller && caller.via !== 'anonymous' ? `${caller.via}:${caller.name}\n${key}` : key;
+  return caller && caller.via !== 'anonymous' ? `${callerKey(caller)}\n${key}` : key;
 }
 
 /** The request the key stands for: method, path and query, and the body (key order does not matter). */

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Image } from '@images/core';
 import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
+import { asksNoCache } from '../common/cache-directives';
 import { attachSources } from '../common/request-log';
 import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
@@ -27,7 +28,7 @@ export class ImagesController {
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'UPSTREAM_UNAVAILABLE: the one selected provider is unreachable or its circuit is open' })
   @ApiGatewayTimeoutResponse({ type: ProblemDto, description: 'UPSTREAM_TIMEOUT: the one selected provider did not answer within PROVIDER_TIMEOUT_MS' })
   async list(@Query() query: ListImagesQuery, @Headers('cache-control') cacheControl: string | undefined, @Req() request: FastifyRequest): Promise<ImageList> {
-    const bypassCache = typeof cacheControl === 'string' && /(^|,)\s*no-cache\s*(,|$)/i.test(cacheControl);
+    const bypassCache = asksNoCache(cacheControl);
     const list = await this.images.list(query, { bypassCache });
     attachSources(request, list.sources);
     return list;

@@ -48,11 +48,17 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, error:
 }
 
 /** Fastify's own errors (they carry `statusCode`), mapped like Nest's HTTP exceptions. */
+/** Fastify's words for these repeat the request's URL, query included: ours do not. */
+const FIXED_DETAILS: Readonly<Record<string, string>> = {
+  FST_ERR_BAD_URL: 'the URL is not valid (bad percent-encoding)',
+};
+
 export function frameworkError(error: unknown): GatewayError {
   if (isGatewayError(error)) return error;
   if (isClientError(error)) {
     const status = error.statusCode;
-    return new GatewayError(codeForStatus(status), { detail: status === 414 ? 'the request URI is too long' : String(error.message ?? '').slice(0, 200) });
+    const fixed = status === 414 ? 'the request URI is too long' : FIXED_DETAILS[(error as { code?: string }).code ?? ''];
+    return new GatewayError(codeForStatus(status), { detail: fixed ?? String(error.message ?? '').slice(0, 200) });
   }
   return new GatewayError('INTERNAL', { detail: 'An unexpected error occurred; report the request id.' });
 }
