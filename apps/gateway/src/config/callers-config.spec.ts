@@ -20,6 +20,15 @@ describe('callers configuration (API.md section 8)', () => {
     const config = loadCallersConfig({ AUTH_JWT_JWKS_URL: 'https://idp.example/.well-known/jwks.json', AUTH_JWT_ISSUER: 'https://idp.example', CORS_ORIGINS: 'https://app.example, http://127.0.0.1:8080' });
     expect(config.jwt).toEqual({ jwksUrl: 'https://idp.example/.well-known/jwks.json', issuer: 'https://idp.example', audience: null, refetchCooldownMs: 30_000 });
     expect(config.corsOrigins).toEqual(['https://app.example', 'http://127.0.0.1:8080']);
+    // A query (some identity providers need one) is kept; http is fine to a loopback address.
+    expect(loadCallersConfig({ AUTH_JWT_JWKS_URL: 'https://login.example/keys?appid=42' }).jwt?.jwksUrl).toBe('https://login.example/keys?appid=42');
+    expect(loadCallersConfig({ AUTH_JWT_JWKS_URL: 'http://127.0.0.1:9000/jwks.json' }).jwt?.jwksUrl).toBe('http://127.0.0.1:9000/jwks.json');
+  });
+
+  it('reads which proxies may name the caller', () => {
+    expect(loadCallersConfig({ AUTH_DISABLED: 'true' }).trustProxy).toBe(false);
+    expect(loadCallersConfig({ AUTH_DISABLED: 'true', TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadCallersConfig({ AUTH_DISABLED: 'true', TRUST_PROXY: '10.0.0.0/8, 192.168.1.7, ::1' }).trustProxy).toBe('10.0.0.0/8,192.168.1.7,::1');
   });
 
   it('refuses to start with no way to identify a caller, unless AUTH_DISABLED=true', () => {
@@ -38,7 +47,11 @@ describe('callers configuration (API.md section 8)', () => {
     [{ AUTH_API_KEYS: `web:images.read:${HASH},web:ops:${HASH}` }, 'AUTH_API_KEYS', 'given twice'],
     [{ AUTH_DISABLED: 'yes' }, 'AUTH_DISABLED', 'true or false'],
     [{ AUTH_DISABLED: 'true', DOCS_PUBLIC: '1' }, 'DOCS_PUBLIC', 'true or false'],
-    [{ AUTH_JWT_JWKS_URL: 'ftp://idp/jwks' }, 'AUTH_JWT_JWKS_URL', 'http(s)'],
+    [{ AUTH_JWT_JWKS_URL: 'ftp://idp/jwks' }, 'AUTH_JWT_JWKS_URL', 'https URL'],
+    [{ AUTH_JWT_JWKS_URL: 'http://idp.example/jwks' }, 'AUTH_JWT_JWKS_URL', 'loopback'],
+    [{ AUTH_API_KEYS: `a:images.read:${HASH},b:ops:${HASH}` }, 'AUTH_API_KEYS', 'same key'],
+    [{ AUTH_API_KEYS: `web:images.read:${HASH}`, AUTH_JWT_AUDIENCE: 'api' }, 'AUTH_JWT_AUDIENCE', 'without AUTH_JWT_JWKS_URL'],
+    [{ AUTH_DISABLED: 'true', TRUST_PROXY: '10.0.0.0/8,proxy.example' }, 'TRUST_PROXY', 'not an address'],
     [{ AUTH_DISABLED: 'true', CORS_ORIGINS: 'https://app.example/' }, 'CORS_ORIGINS', 'exact origin'],
     [{ AUTH_DISABLED: 'true', CORS_ORIGINS: '*' }, 'CORS_ORIGINS', 'exact origin'],
   ])('fails fast naming the variable: %j', (env, variable, words) => {
