@@ -18,6 +18,8 @@ async function main(): Promise<void> {
     host: process.env['SIM_HOST'] || '127.0.0.1',
     ports: { admin: base, didi: base + 1, huawei: base + 2, ucloud: base + 3, cecstack: base + 4 },
     latencyMs: integerFromEnv('SIM_LATENCY_MS', 0),
+    // The CECSTACK account's own images: a catalog of any size for benchmarks (800, 8,000, 80,000 …).
+    cecstackPrivateImages: integerFromEnv('SIM_CATALOG_SCALE', 70),
   });
   const c = DEFAULT_SIM_CREDENTIALS;
   console.log(

@@ -40,6 +40,8 @@ export interface SimOptions {
   logger?: boolean;
   /** How long vendor work stays in each intermediate state (queued, saving; a job's progress steps). Default 1000. */
   stepMs?: number;
+  /** Images of the CECSTACK account's own (private) list, generated deterministically; default 70. For benchmarks at scale. */
+  cecstackPrivateImages?: number;
 }
 
 export interface RunningSim {
@@ -71,6 +73,7 @@ export async function startVendorSim(options: SimOptions = {}): Promise<RunningS
     latency: { ms: options.latencyMs ?? 0 },
     lifetime: lifetime.signal,
     stepMs: options.stepMs ?? 1000,
+    cecstackPrivateImages: options.cecstackPrivateImages,
   };
   const simulators: Record<VendorName, VendorSimulator> = {
     didi: createDidiSimulator(context),

@@ -178,8 +178,14 @@ function newestFirst(a: CecstackImage, b: CecstackImage): number {
   return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id;
 }
 
-/** public 120, private 70, shared-with-me 25 (public and private share one doc example image). */
-export function buildCecstackCatalog(): CecstackCatalog {
+/** The account's own images by default; benchmarks ask for more (SIM_CATALOG_SCALE). */
+export const DEFAULT_PRIVATE_IMAGES = 70;
+
+/**
+ * public 120, private `privateCount` (70), shared-with-me 25 (public and private share one doc example image).
+ * Deterministic for a given size: the same seed, the same images.
+ */
+export function buildCecstackCatalog(privateCount = DEFAULT_PRIVATE_IMAGES): CecstackCatalog {
   const random = new SeededRandom(0xcec5);
   let lastId = 100;
   const ids: IdSource = { next: () => (lastId += random.int(1, 3)) };
@@ -187,7 +193,7 @@ export function buildCecstackCatalog(): CecstackCatalog {
   const publicTimes = createTimeSeries(random, 119, FROM_MS, TO_MS);
   const publicImages = [structuredClone(CECSTACK_DOC_PUBLIC_ITEM), ...publicTimes.map((ms) => makeImage(random, ids, ms, 'public'))].sort(newestFirst);
 
-  const privateTimes = createTimeSeries(random, 69, FROM_MS, TO_MS);
+  const privateTimes = createTimeSeries(random, Math.max(0, privateCount - 1), FROM_MS, TO_MS);
   const privateImages = [structuredClone(CECSTACK_DOC_PRIVATE_ITEM), ...privateTimes.map((ms) => makeImage(random, ids, ms, 'private'))].sort(newestFirst);
 
   const shareTimes = createTimeSeries(random, 24, Date.UTC(2023, 0, 1), TO_MS);

@@ -40,12 +40,13 @@ export function md5Hex(text: string): string {
 }
 
 export class ImageLedger {
-  readonly catalog: CecstackCatalog = buildCecstackCatalog();
+  readonly catalog: CecstackCatalog;
   readonly stepMs: number;
   private readonly pendingSteps = new Map<string, Step[]>();
   private lastImageRowId: number;
 
-  constructor(private readonly options: { stepMs: number; now?: () => number }) {
+  constructor(private readonly options: { stepMs: number; privateImages?: number; now?: () => number }) {
+    this.catalog = buildCecstackCatalog(options.privateImages);
     const all = [...this.catalog.publicImages, ...this.catalog.privateImages, ...this.catalog.sharedImages.map((share) => share.image)];
     this.lastImageRowId = Math.max(...all.map((image) => image.id));
     this.stepMs = options.stepMs;

@@ -20,7 +20,7 @@ export class CecstackState {
   readonly exports: ExportLog;
   private readonly ledger: ImageLedger;
 
-  constructor(options: { stepMs: number; regionId: string; now?: () => number }) {
+  constructor(options: { stepMs: number; regionId: string; privateImages?: number; now?: () => number }) {
     this.ledger = new ImageLedger(options);
     this.catalog = this.ledger.catalog;
     this.shares = new ShareGrants(this.ledger);

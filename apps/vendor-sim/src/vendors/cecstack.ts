@@ -39,7 +39,7 @@ const OPERATIONS: ReadonlyArray<[method: string, path: RegExp, operation: string
 ];
 
 export function createCecstackSimulator(context: SimContext): VendorSimulator {
-  const state = new CecstackState({ stepMs: context.stepMs, regionId: context.credentials.cecstackRegionId });
+  const state = new CecstackState({ stepMs: context.stepMs, regionId: context.credentials.cecstackRegionId, privateImages: context.cecstackPrivateImages });
   const catalog = state.catalog;
   const handlerContext = { state, admit: createAdmit(context, state) };
   const reads = cecstackReadHandlers(handlerContext);

@@ -16,6 +16,8 @@ export interface SimContext {
   lifetime: AbortSignal;
   /** How long vendor work (a created image, a DiDi job) stays in each intermediate state. */
   stepMs: number;
+  /** CECSTACK's own-image count (SimOptions.cecstackPrivateImages). */
+  cecstackPrivateImages?: number;
 }
 
 export interface CatalogView {
