@@ -12,4 +12,19 @@ describe('MetricsService', () => {
     expect(text).toContain('gateway_upstream_unmapped_vendor_codes_total{provider="p",vendor_code="other"} 30');
     expect(text).toContain('vendor_code="X0"} 1');
   });
+
+  it('measures how late the event loop runs a 20 ms timer, and stops when the module is destroyed', async () => {
+    const metrics = new MetricsService();
+    const block = performance.now() + 60;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    while (performance.now() < block) { /* hold the event loop */ }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    metrics.onModuleDestroy();
+    const text = await metrics.registry.getSingleMetricAsString('gateway_event_loop_delay_seconds');
+    const count = Number(/gateway_event_loop_delay_seconds_count (\d+)/.exec(text)?.[1]);
+    const under25ms = Number(/gateway_event_loop_delay_seconds_bucket\{le="0.025"\} (\d+)/.exec(text)?.[1]);
+    expect(count).toBeGreaterThanOrEqual(2);
+    // The 60 ms block made at least one sample later than 25 ms.
+    expect(under25ms).toBeLessThan(count);
+  });
 });

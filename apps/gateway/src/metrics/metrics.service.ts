@@ -1,14 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CatalogSlice, CircuitStateName, EngineObserver } from '@images/catalog';
 import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent } from '@images/core';
 
 const MAX_UNKNOWN_CODES = 50;
+const LOOP_SAMPLE_MS = 20;
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Prometheus series of the gateway; a registry per app so test apps never share counters. Labels never carry secrets. */
 @Injectable()
-export class MetricsService implements UpstreamObserver, EngineObserver {
+export class MetricsService implements UpstreamObserver, EngineObserver, OnModuleDestroy {
   readonly registry = new Registry();
 
   private readonly httpRequests = new Counter({ name: 'gateway_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
@@ -22,12 +23,27 @@ export class MetricsService implements UpstreamObserver, EngineObserver {
   private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry] });
   private readonly catalogFetches = new Histogram({ name: 'gateway_catalog_fetch_duration_seconds', help: 'Time to fetch a whole provider catalog (all pages)', labelNames: ['provider', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
+  private readonly eventLoopDelay = new Histogram({ name: 'gateway_event_loop_delay_seconds', help: 'How late a 20 ms timer fires: time the event loop was blocked', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
   private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
 
   private readonly unknownCodes = new Map<string, Set<string>>();
 
+  private readonly loopSampler: NodeJS.Timeout;
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // A timer's lateness is the time something held the event loop: every request waited that long too.
+    let expected = performance.now() + LOOP_SAMPLE_MS;
+    this.loopSampler = setInterval(() => {
+      const now = performance.now();
+      this.eventLoopDelay.observe(Math.max(0, now - expected) / 1000);
+      expected = now + LOOP_SAMPLE_MS;
+    }, LOOP_SAMPLE_MS);
+    this.loopSampler.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.loopSampler);
   }
 
   /**
