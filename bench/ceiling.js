@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Benchmark (not a test): the gateway against the ceiling, a bare Fastify server (its own process) sending the
+// gateway's own captured bytes for the same URLs, in one run: alternating rounds, autocannon in its own process.
+// Prints req/s and p99 of each and the ratio gateway ÷ bare per URL.
+// Usage: npm run build && node bench/ceiling.js   (env: ROUNDS=3 WARM_SECONDS=8 WARM_CONNECTIONS=50 BENCH_REDIS_URL=redis://127.0.0.1:6379/13)
+'use strict';
+const { spawn } = require('node:child_process');
+const { writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const path = require('node:path');
+const { startVendorSim, withGateway, round, median, knob, loadInOwnProcess } = require('./support');
+
+const rounds = knob('ROUNDS', 3);
+const warmSeconds = knob('WARM_SECONDS', 8);
+const warmConnections = knob('WARM_CONNECTIONS', 50);
+const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
+const BARE_PORT = 3700;
+
+/** The bare server, answering `answers`, until `stop()`. */
+async function startBare(answers) {
+  const file = path.join(tmpdir(), `bench-ceiling-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(answers));
+  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js'), String(BARE_PORT), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  return { base: `http://127.0.0.1:${BARE_PORT}`, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
+}
+
+async function run() {
+  const sim = await startVendorSim({ host: '127.0.0.1' });
+  const results = {};
+  try {
+    await withGateway(sim, 3300, { redisUrl, prefix: `bench-ceiling:${process.pid}:`, env: {} }, async (gateway) => {
+      const first = await (await fetch(`${gateway.base}/images?limit=1`)).json();
+      const urls = ['/images?limit=50', '/images?limit=200', `/images/${first.items[0].id}`, '/health/live'];
+      // The gateway's own answers, warm, as the bare server will send them.
+      const answers = {};
+      for (const url of urls) {
+        const response = await fetch(`${gateway.base}${url}`);
+        answers[url] = { contentType: response.headers.get('content-type'), body: await response.text() };
+      }
+      const bare = await startBare(answers);
+      try {
+        for (let r = 0; r < rounds; r++) {
+          for (const url of urls) {
+            const order = r % 2 === 0 ? [['gateway', gateway.base], ['bare', bare.base]] : [['bare', bare.base], ['gateway', gateway.base]];
+            for (const [name, base] of order) {
+              const load = await loadInOwnProcess(`${base}${url}`, { connections: warmConnections, seconds: warmSeconds });
+              if (load.non2xx || load.errors) throw new Error(`${name} ${url}: ${load.non2xx} non-2xx, ${load.errors} errors`);
+              ((results[url] ??= { gateway: [], bare: [] })[name]).push(load);
+            }
+          }
+        }
+      } finally {
+        await bare.stop();
+      }
+      for (const url of urls) results[url].bytes = Buffer.byteLength(answers[url].body);
+    });
+  } finally {
+    await sim.close();
+  }
+  const summary = Object.fromEntries(Object.entries(results).map(([url, { gateway, bare, bytes }]) => {
+    const rps = (runs) => round(median(runs.map((x) => x.requestsPerSecond)));
+    const p99 = (runs) => median(runs.map((x) => x.p99Ms));
+    return [url, { bytes, gateway: { requestsPerSecond: rps(gateway), p99Ms: p99(gateway) }, bare: { requestsPerSecond: rps(bare), p99Ms: p99(bare) }, ratio: round(rps(gateway) / rps(bare), 3) }];
+  }));
+  console.log(JSON.stringify({ rounds, warmSeconds, warmConnections, summary }, null, 2));
+}
+
+run().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
