@@ -16,6 +16,11 @@ export interface EngineOptions {
   refreshAheadRatio?: number;
   /** How long a fetch lease lasts unrenewed: a replica that dies mid-fetch blocks the others this long at most (default 2000). */
   leaseMs?: number;
+  /**
+   * How long a read of a stale (past TTL, inside the stale window) catalog waits for its refresh before the stale
+   * catalog answers; the refresh goes on and lands in the cache. Unset: the whole budget.
+   */
+  staleWaitMs?: number;
 }
 
 export type SliceStatus = 'ok' | 'stale' | 'error';

@@ -126,19 +126,24 @@ export class CatalogEngine {
 
     // Read at once: the answer on a hit, and the fallback should the refresh fail (bypass requests too).
     const cachedRead = withinBudget(this.store.get(key), deadline, () => null);
+    // A stale catalog in hand: the refresh is waited for only briefly (not on `refresh=true`, which asked for it).
+    let waitUntil = deadline;
     if (!bypassCache) {
       const cached = await cachedRead;
       if (cached && this.freshness.isFresh(cached)) {
         if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
         return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), images: cached.images, latencyMs: latency() });
       }
+      const staleWaitMs = this.options.staleWaitMs;
+      if (cached && staleWaitMs !== undefined && this.freshness.isServableStale(cached)) waitUntil = Math.min(deadline, started + staleWaitMs);
     }
 
     try {
       // A refresh asked for by the caller must not be answered by a fetch older than the request.
       const notBefore = bypassCache ? Date.now() : Date.now() - this.freshness.ttlMs;
-      const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), deadline, () => {
-        throw upstreamTimeout(providerId, this.options.providerTimeoutMs);
+      // The fetch keeps its own deadline: cut short here, it goes on and lands in the cache for the next reads.
+      const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), waitUntil, () => {
+        throw upstreamTimeout(providerId, waitUntil < deadline ? this.options.staleWaitMs! : this.options.providerTimeoutMs);
       });
       return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.freshness.ageSeconds(fresh), images: fresh.images, latencyMs: latency() });
     } catch (caught) {

@@ -37,6 +37,7 @@ export function catalogEngine(
   const options = {
     cacheTtlSeconds: config.cacheTtlSeconds,
     cacheStaleSeconds: config.cacheStaleSeconds,
+    staleWaitMs: config.staleWaitMs,
     providerTimeoutMs: config.providerTimeoutMs,
     circuitFailureThreshold: config.circuitFailureThreshold,
     circuitHalfOpenAfterMs: config.circuitHalfOpenAfterMs,

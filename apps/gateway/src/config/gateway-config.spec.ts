@@ -13,7 +13,7 @@ const configError = (env: Record<string, string>) => thrownConfigError(() => loa
 describe('gateway configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadGatewayConfig(didiOnly, PROVIDER_REGISTRATIONS);
-    expect(config).toMatchObject({ port: 3000, redisUrl: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, providerTimeoutMs: 5000 });
+    expect(config).toMatchObject({ port: 3000, redisUrl: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, staleWaitMs: 300, providerTimeoutMs: 5000 });
     expect(config.providers.map((p) => p.registration.id)).toEqual(['didi']);
     expect(config.secrets).toContain('token-abcdef');
   });
@@ -34,6 +34,7 @@ describe('gateway configuration', () => {
     [{ ...didiOnly, CACHE_TTL_SECONDS: '-1' }, 'CACHE_TTL_SECONDS'],
     [{ ...didiOnly, CACHE_STALE_SECONDS: '1.5' }, 'CACHE_STALE_SECONDS'],
     [{ ...didiOnly, PROVIDER_TIMEOUT_MS: '5s' }, 'PROVIDER_TIMEOUT_MS'],
+    [{ ...didiOnly, STALE_WAIT_MS: '-5' }, 'STALE_WAIT_MS'],
     [{ ...didiOnly, REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ UCLOUD_PUBLIC_KEY: 'pub-1234' }, 'UCLOUD_PRIVATE_KEY'],
     [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'ak-123456' }, 'HUAWEI_SK'],

@@ -15,6 +15,8 @@ export interface GatewayConfigValues {
   redisUrl: string | null;
   cacheTtlSeconds: number;
   cacheStaleSeconds: number;
+  /** How long a read of a stale catalog waits for its refresh before the stale catalog answers. */
+  staleWaitMs: number;
   providerTimeoutMs: number;
   cacheKeyPrefix: string;
   circuitFailureThreshold: number;
@@ -74,6 +76,7 @@ export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegi
     redisUrl,
     cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400),
     cacheStaleSeconds: integer(env, 'CACHE_STALE_SECONDS', 600, 0, 604_800),
+    staleWaitMs: integer(env, 'STALE_WAIT_MS', 300, 0, 120_000),
     providerTimeoutMs: integer(env, 'PROVIDER_TIMEOUT_MS', 5000, 50, 120_000),
     cacheKeyPrefix: optionalText(env, 'CACHE_KEY_PREFIX') ?? 'images-gw:',
     circuitFailureThreshold: integer(env, 'CIRCUIT_FAILURE_THRESHOLD', 5, 1, 1000),
