@@ -1,3 +1,4 @@
+import { IncomingHttpHeaders, get as httpGet } from 'node:http';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import type { ProviderRegistration } from '@images/core';
@@ -145,6 +146,21 @@ export async function getJson<T = any>(url: string, headers: Record<string, stri
 }
 
 export { Redis };
+
+/**
+ * A GET sent exactly as given: fetch() adds `Cache-Control: no-cache` beside a caller's If-None-Match (the Fetch
+ * standard), which the gateway takes as refresh=true.
+ */
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  return new Promise((resolve, reject) => {
+    httpGet(url, { headers }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+    }).on('error', reject);
+  });
+}
 
 /** Any method, a JSON body (or none), the answer parsed when it is JSON. */
 export async function sendJson<T = any>(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {

@@ -6,6 +6,8 @@ export interface CachedCatalog {
   images: Image[];
   /** Epoch ms of the upstream fetch that produced it. */
   fetchedAt: number;
+  /** The content's hash (catalogVersion): unchanged by a refresh that changed nothing. */
+  version?: string;
 }
 
 export type CacheBackend = 'redis' | 'memory';
@@ -79,9 +81,10 @@ export class RedisCatalogStore implements CatalogStore {
     try {
       const raw = await this.redis.get(key);
       if (raw === null) return null;
-      const parsed = JSON.parse(raw) as { v?: number; fetchedAt?: unknown; images?: unknown };
+      const parsed = JSON.parse(raw) as { v?: number; fetchedAt?: unknown; images?: unknown; version?: unknown };
       if (parsed.v !== ENTRY_VERSION || typeof parsed.fetchedAt !== 'number' || !Array.isArray(parsed.images)) return null;
-      return { fetchedAt: parsed.fetchedAt, images: parsed.images as Image[] };
+      const entry: CachedCatalog = { fetchedAt: parsed.fetchedAt, images: parsed.images as Image[] };
+      return typeof parsed.version === 'string' ? { ...entry, version: parsed.version } : entry;
     } catch (error) {
       this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog read failed; treated as a miss');
       return null;
@@ -94,7 +97,7 @@ export class RedisCatalogStore implements CatalogStore {
 
   async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
     try {
-      await this.redis.set(key, JSON.stringify({ v: ENTRY_VERSION, fetchedAt: entry.fetchedAt, images: entry.images }), 'PX', Math.max(1, Math.round(retainMs)));
+      await this.redis.set(key, JSON.stringify({ v: ENTRY_VERSION, fetchedAt: entry.fetchedAt, version: entry.version, images: entry.images }), 'PX', Math.max(1, Math.round(retainMs)));
     } catch (error) {
       this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog write failed');
     }

@@ -33,9 +33,17 @@ export interface CatalogSlice {
   cache: CacheOutcome;
   /** Age of the catalog served; absent when nothing was served. */
   ageSeconds?: number;
+  /** The served catalog's content version (catalogVersion); absent when nothing was served. */
+  version?: string;
   images: Image[];
   latencyMs: number;
   error?: GatewayError;
+}
+
+/** One image looked up, and where from: the vendor's exact lookup, or the catalog slice that held it. */
+export interface ImageLookup {
+  image: Image | null;
+  from: 'vendor' | CatalogSlice;
 }
 
 export interface ProviderState {

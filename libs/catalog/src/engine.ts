@@ -3,11 +3,12 @@ import { GatewayError, Image, ImageProvider, ProviderLogger, callBudget, isGatew
 import { CatalogStore } from './catalog-store';
 import { circuitStateName, providerBreaker, toGatewayError } from './circuits';
 import { CatalogCoordination, LocalCoordination } from './coordination';
-import { CatalogSlice, EngineObserver, EngineOptions, ProviderState } from './engine-types';
+import { CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState } from './engine-types';
 import { CatalogFetcher, ProviderRuntime } from './fetcher';
 import { Freshness } from './freshness';
+import { versionOf } from './version';
 
-export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ProviderState, SliceStatus } from './engine-types';
+export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, SliceStatus } from './engine-types';
 export type { CircuitStateName } from './circuits';
 
 /**
@@ -64,17 +65,22 @@ export class CatalogEngine {
     return Promise.all(providerIds.map((id) => this.slice(id, options.bypassCache)));
   }
 
-  /**
-   * One image (GET /images/{id}): the provider's exact lookup when it has one (cheap, and fresh right after a write),
-   * else its catalog. The lookup has the list's protection: an open circuit skips it, and a retryable failure falls
-   * back to the cached (even stale) catalog when that holds the image. Null when the provider has no such image.
-   */
+  /** One image (GET /images/{id}); null when the provider has no such image. See lookup(). */
   async image(providerId: string, providerImageId: string, requestId?: string): Promise<Image | null> {
+    return (await this.lookup(providerId, providerImageId, requestId)).image;
+  }
+
+  /**
+   * One image, and where it came from: the provider's exact lookup when it has one (cheap, and fresh right after a
+   * write), else its catalog slice. The lookup has the list's protection: an open circuit skips it, and a retryable
+   * failure falls back to the cached (even stale) catalog when that holds the image.
+   */
+  async lookup(providerId: string, providerImageId: string, requestId?: string): Promise<ImageLookup> {
     const { provider } = this.runtime(providerId);
     if (typeof provider.getImage !== 'function' || this.circuitOpen(providerId)) return this.imageFromCatalog(providerId, providerImageId);
     const budget = callBudget(providerId, this.options.providerTimeoutMs, requestId);
     try {
-      return await provider.getImage(providerImageId, budget.ctx);
+      return { image: await provider.getImage(providerImageId, budget.ctx), from: 'vendor' };
     } catch (error) {
       if (!isGatewayError(error) || !error.retryable) throw error;
       return this.imageFromCatalog(providerId, providerImageId, error);
@@ -84,13 +90,13 @@ export class CatalogEngine {
   }
 
   /** The image from its provider's catalog slice; `lookupError` (a failed exact lookup) wins over "not found". */
-  private async imageFromCatalog(providerId: string, providerImageId: string, lookupError?: GatewayError): Promise<Image | null> {
+  private async imageFromCatalog(providerId: string, providerImageId: string, lookupError?: GatewayError): Promise<ImageLookup> {
     const slice = await this.slice(providerId, false);
     const image = slice.images.find((candidate) => candidate.providerImageId === providerImageId);
-    if (image) return image;
+    if (image) return { image, from: slice };
     if (lookupError) throw lookupError;
     if (slice.status === 'error') throw slice.error!;
-    return null;
+    return { image: null, from: slice };
   }
 
   /**
@@ -132,7 +138,7 @@ export class CatalogEngine {
       const cached = await cachedRead;
       if (cached && this.freshness.isFresh(cached)) {
         if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
-        return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), images: cached.images, latencyMs: latency() });
+        return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: latency() });
       }
       const staleWaitMs = this.options.staleWaitMs;
       if (cached && staleWaitMs !== undefined && this.freshness.isServableStale(cached)) waitUntil = Math.min(deadline, started + staleWaitMs);
@@ -145,13 +151,13 @@ export class CatalogEngine {
       const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), waitUntil, () => {
         throw upstreamTimeout(providerId, waitUntil < deadline ? this.options.staleWaitMs! : this.options.providerTimeoutMs);
       });
-      return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.freshness.ageSeconds(fresh), images: fresh.images, latencyMs: latency() });
+      return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.freshness.ageSeconds(fresh), version: versionOf(fresh), images: fresh.images, latencyMs: latency() });
     } catch (caught) {
       const error = toGatewayError(caught, providerId);
       // Stale-if-error: an older catalog inside the stale window beats no answer.
       const stale = await withinBudget(cachedRead, deadline, () => null);
       if (stale && this.freshness.isServableStale(stale)) {
-        return this.emit({ provider: providerId, status: 'stale', cache: 'stale', ageSeconds: this.freshness.ageSeconds(stale), images: stale.images, latencyMs: latency(), error });
+        return this.emit({ provider: providerId, status: 'stale', cache: 'stale', ageSeconds: this.freshness.ageSeconds(stale), version: versionOf(stale), images: stale.images, latencyMs: latency(), error });
       }
       return this.emit({ provider: providerId, status: 'error', cache: bypassCache ? 'bypass' : 'miss', images: [], latencyMs: latency(), error });
     }

@@ -5,6 +5,7 @@ import { asAnswer, openCircuitError, toGatewayError, unwrapAnswer } from './circ
 import { CatalogCoordination } from './coordination';
 import { EngineObserver, EngineOptions } from './engine-types';
 import { Freshness } from './freshness';
+import { catalogVersion } from './version';
 
 const WAIT_POLL_MS = 40;
 
@@ -142,9 +143,10 @@ export class CatalogFetcher {
     const generation = this.generations.get(key) ?? 0;
     try {
       const images = unwrapAnswer(await runtime.breaker.execute(() => asAnswer(this.withDeadline(provider, deadline))));
-      const entry: CachedCatalog = { images, fetchedAt: Date.now() };
-      runtime.lastSuccessAt = entry.fetchedAt;
+      const fetchedAt = Date.now();
+      runtime.lastSuccessAt = fetchedAt;
       this.observer.onFetch(provider.id, performance.now() - started);
+      const entry: CachedCatalog = { images, fetchedAt, version: await catalogVersion(images) };
       // A write landed while this fetch was out: its answer may predate the write, so it is not kept.
       if ((this.generations.get(key) ?? 0) !== generation) return { entry, store: Promise.resolve() };
       // Not awaited by the caller: the memory tier is written at once, Redis in the background (a slow Redis never delays an answer).

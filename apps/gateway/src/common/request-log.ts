@@ -5,7 +5,7 @@ interface SourceOutcome {
   status: string;
   cache: string;
   latencyMs: number;
-  error?: Record<string, unknown>;
+  error?: { code?: unknown };
 }
 
 const SOURCES = Symbol('sources');

@@ -59,7 +59,7 @@ export class ImageWritesService {
   /** The image after a write (its catalog is already invalidated); null when it cannot be read now: the write stands anyway. */
   private async imageNow(id: string, requestId: string): Promise<Image | null> {
     try {
-      return await this.images.get(id, requestId);
+      return (await this.images.get(id, requestId)).image;
     } catch (error) {
       this.logger.info({ id, code: (error as { code?: string }).code }, 'the image could not be read back after a write');
       return null;

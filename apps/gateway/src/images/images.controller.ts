@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Param, Query, Req } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Image } from '@images/core';
 import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
@@ -9,7 +9,16 @@ import { attachSources } from '../common/request-log';
 import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
+import { AnswerCaching } from './http-caching';
 import { ImageList, ImagesService } from './images.service';
+
+const IF_NONE_MATCH = { name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer: 304 with no body while it is still current' };
+
+const CACHING_HEADERS = {
+  ETag: { description: 'Weak; from the query and the catalog versions (one image: its content). Unchanged by a refresh that changed nothing', schema: { type: 'string' } },
+  'Cache-Status': { description: 'RFC 9211: hit (with ttl), or why the vendor was asked (fwd=miss, request, stale, uri-miss)', schema: { type: 'string' } },
+  'Cache-Control': { description: 'private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer', schema: { type: 'string' } },
+};
 
 /** The reads of the merged catalog: the list and one image. */
 @ApiTags('images')
@@ -21,25 +30,49 @@ export class ImagesController {
   @Get()
   @ApiOperation({ summary: 'The merged catalog of every selected provider, filtered, sorted and paged' })
   @ApiHeader({ name: 'Cache-Control', required: false, description: 'no-cache bypasses the cache, like refresh=true' })
-  @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources' })
+  @ApiHeader(IF_NONE_MATCH)
+  @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources', headers: CACHING_HEADERS })
+  @ApiNotModifiedResponse({ description: "If-None-Match named this answer's ETag: the caller's copy is current", headers: CACHING_HEADERS })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_FAILED' })
   @ApiBadGatewayResponse({ type: ProblemDto, description: 'ALL_PROVIDERS_FAILED, or the one selected provider failed (its own status and code)' })
   @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'RATE_LIMITED: the one selected provider throttled the gateway' })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'UPSTREAM_UNAVAILABLE: the one selected provider is unreachable or its circuit is open' })
   @ApiGatewayTimeoutResponse({ type: ProblemDto, description: 'UPSTREAM_TIMEOUT: the one selected provider did not answer within PROVIDER_TIMEOUT_MS' })
-  async list(@Query() query: ListImagesQuery, @Headers('cache-control') cacheControl: string | undefined, @Req() request: FastifyRequest): Promise<ImageList> {
-    const bypassCache = asksNoCache(cacheControl);
-    const list = await this.images.list(query, { bypassCache });
-    attachSources(request, list.sources);
-    return list;
+  async list(
+    @Query() query: ListImagesQuery,
+    @Headers('cache-control') cacheControl: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImageList | undefined> {
+    const answer = await this.images.list(query, { bypassCache: asksNoCache(cacheControl), ifNoneMatch });
+    attachSources(request, answer.slices);
+    return conditional(reply, answer, answer.list);
   }
 
   @Get(':id')
   @ApiOperation({ summary: "One image by its gateway id: the provider's exact lookup where it has one, else its cached catalog" })
   @ApiParam(IMAGE_ID_PARAM)
-  @ApiOkResponse({ type: ImageDto })
+  @ApiHeader(IF_NONE_MATCH)
+  @ApiOkResponse({ type: ImageDto, headers: CACHING_HEADERS })
+  @ApiNotModifiedResponse({ description: "If-None-Match named this image's ETag: the caller's copy is current", headers: CACHING_HEADERS })
   @ApiProblems('NOT_FOUND', ...UPSTREAM_PROBLEMS)
-  async get(@Param('id') id: string, @RequestId() requestId: string): Promise<Image> {
-    return this.images.get(id, requestId);
+  async get(
+    @Param('id') id: string,
+    @RequestId() requestId: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Image | undefined> {
+    const answer = await this.images.get(id, requestId, ifNoneMatch);
+    return conditional(reply, answer, answer.image);
   }
+}
+
+/** The caching headers on 200 and 304 alike; a null body means the caller's copy is current: 304, no body. */
+function conditional<T>(reply: FastifyReply, caching: AnswerCaching, body: T | null): T | undefined {
+  reply.header('etag', caching.etag).header('cache-status', caching.cacheStatus);
+  if (caching.maxAgeSeconds !== null) reply.header('cache-control', `private, max-age=${caching.maxAgeSeconds}`);
+  if (body !== null) return body;
+  reply.status(304);
+  return undefined;
 }

@@ -1,8 +1,9 @@
 import { Test } from '@nestjs/testing';
 import { CatalogEngine, MemoryCatalogStore } from '@images/catalog';
 import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageId } from '@images/core';
+import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
-import { ImagesService } from './images.service';
+import { ImageList, ImagesService } from './images.service';
 
 const SECRET = 'tok-0123456789';
 
@@ -21,7 +22,7 @@ class TableProvider implements ImageProvider {
   readonly accountScope = 'scope';
   calls = 0;
   failure: GatewayError | null = null;
-  constructor(readonly id: string, private readonly images: Image[]) {}
+  constructor(readonly id: string, public images: Image[]) {}
 
   async listCatalog(_ctx: CallContext): Promise<Image[]> {
     this.calls++;
@@ -52,6 +53,7 @@ describe('ImagesService', () => {
       providers: [
         ImagesService,
         { provide: SecretRedactor, useValue: new SecretRedactor([SECRET]) },
+        { provide: GatewayConfig, useValue: { cacheTtlSeconds: 60 } },
         { provide: ProviderDirectory, useFactory: () => new ProviderDirectory([a, b], new Map(), quiet) },
         {
           provide: CatalogEngine,
@@ -66,7 +68,7 @@ describe('ImagesService', () => {
   });
 
   it('merges every provider, sorted newest first, with a source per provider', async () => {
-    const list = await service.list({}, { bypassCache: false });
+    const { list } = await service.list({}, { bypassCache: false }) as { list: ImageList };
     expect(list.items.map((item) => item.id)).toEqual(['a:2', 'b:1', 'a:1']);
     expect(list.page).toEqual({ limit: 50, total: 3, nextCursor: null });
     expect(list.sources.map((source) => [source.provider, source.status, source.cache, source.count])).toEqual([['a', 'ok', 'miss', 2], ['b', 'ok', 'miss', 1]]);
@@ -75,7 +77,7 @@ describe('ImagesService', () => {
 
   it('marks a failing provider in its source, with no secret in the error, and still answers', async () => {
     a.failure = new GatewayError('UPSTREAM_AUTH_FAILED', { provider: 'a', detail: `token ${SECRET} rejected` });
-    const list = await service.list({}, { bypassCache: false });
+    const { list } = await service.list({}, { bypassCache: false }) as { list: ImageList };
     expect(list.items.map((item) => item.id)).toEqual(['b:1']);
     expect(list.complete).toBe(false);
     expect(list.sources[0]).toMatchObject({ provider: 'a', status: 'error', count: 0, error: { code: 'UPSTREAM_AUTH_FAILED', detail: 'token [REDACTED] rejected' } });
@@ -97,10 +99,61 @@ describe('ImagesService', () => {
   });
 
   it("looks one image up with the provider's exact lookup, else in its catalog, and 404s what neither has", async () => {
-    await expect(service.get('b:known', 'r1')).resolves.toMatchObject({ id: 'b:known' });
+    await expect(service.get('b:known', 'r1')).resolves.toMatchObject({ image: { id: 'b:known' } });
     expect(b.lookups).toBe(1);
-    await expect(service.get('a:2', 'r2')).resolves.toMatchObject({ id: 'a:2' });
+    await expect(service.get('a:2', 'r2')).resolves.toMatchObject({ image: { id: 'a:2' } });
     await expect(service.get('b:unknown', 'r3')).rejects.toMatchObject({ code: 'NOT_FOUND', detail: 'there is no image b:unknown' });
     await expect(service.get('zz:1', 'r4')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  describe('HTTP caching', () => {
+    it('gives a list a weak ETag that a refresh which changed nothing keeps, and a changed catalog or query changes', async () => {
+      const first = await service.list({}, { bypassCache: false });
+      expect(first).toMatchObject({ etag: expect.stringMatching(/^W\/"[\w-]{27}"$/), cacheStatus: 'images-gateway; fwd=miss', maxAgeSeconds: 59 });
+      const hit = await service.list({}, { bypassCache: false });
+      expect([hit.etag, hit.cacheStatus]).toEqual([first.etag, 'images-gateway; hit; ttl=59']);
+      const refreshed = await service.list({}, { bypassCache: true });
+      expect([refreshed.etag, refreshed.cacheStatus]).toEqual([first.etag, 'images-gateway; fwd=request']);
+      expect((await service.list({ limit: 1 }, { bypassCache: false })).etag).not.toBe(first.etag);
+      expect((await service.list({ osType: 'windows' }, { bypassCache: false })).etag).not.toBe(first.etag);
+
+      a.images = [{ ...a.images[0], name: 'renamed' }, a.images[1]];
+      const changed = await service.list({}, { bypassCache: true });
+      expect(changed.etag).not.toBe(first.etag);
+    });
+
+    it('answers a matching If-None-Match with no list (304), by weak comparison, and * matches any', async () => {
+      const { etag } = await service.list({}, { bypassCache: false });
+      const strong = etag.replace(/^W\//, '');
+      for (const header of [etag, strong, `"other", ${etag}`, '*']) {
+        const answer = await service.list({}, { bypassCache: false, ifNoneMatch: header });
+        expect([header, answer.list]).toEqual([header, null]);
+        expect(answer.etag).toBe(etag);
+      }
+      for (const header of ['W/"other"', '', etag.slice(0, -2) + '"']) {
+        expect((await service.list({}, { bypassCache: false, ifNoneMatch: header })).list?.items).toHaveLength(3);
+      }
+    });
+
+    it('promises no freshness for a partial answer, and tags it apart from the whole one', async () => {
+      const whole = await service.list({}, { bypassCache: false });
+      a.failure = new GatewayError('UPSTREAM_AUTH_FAILED', { provider: 'a' });
+      const partial = await service.list({}, { bypassCache: true });
+      expect(partial).toMatchObject({ maxAgeSeconds: null, cacheStatus: 'images-gateway; fwd=request' });
+      expect(partial.list?.complete).toBe(false);
+      expect(partial.etag).not.toBe(whole.etag);
+    });
+
+    it('tags one image by its content, says where it came from, and answers a matching If-None-Match with no image', async () => {
+      const looked = await service.get('b:known', 'r1');
+      expect(looked).toMatchObject({ cacheStatus: 'images-gateway; fwd=uri-miss', maxAgeSeconds: null, etag: expect.stringMatching(/^W\/"[\w-]{22}"$/) });
+      const fromCatalog = await service.get('a:2', 'r2');
+      expect(fromCatalog).toMatchObject({ cacheStatus: 'images-gateway; fwd=miss', maxAgeSeconds: 59 });
+      const again = await service.get('a:2', 'r3');
+      expect([again.etag, again.cacheStatus]).toEqual([fromCatalog.etag, 'images-gateway; hit; ttl=59']);
+      expect(again.etag).not.toBe(looked.etag);
+      expect((await service.get('a:2', 'r4', fromCatalog.etag)).image).toBeNull();
+      expect((await service.get('a:2', 'r5', looked.etag)).image).toMatchObject({ id: 'a:2' });
+    });
   });
 });

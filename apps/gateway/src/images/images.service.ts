@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { CatalogEngine, CatalogSlice } from '@images/catalog';
 import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@images/query';
+import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';
+import { AnswerCaching, cacheStatus, imageEtag, listEtag, matchesIfNoneMatch, maxAgeSeconds } from './http-caching';
 
 export const DEFAULT_LIMIT = 50;
 
@@ -24,6 +26,16 @@ export interface ImageList {
   complete: boolean;
 }
 
+/** A list answer: the list, or null when the caller's copy (If-None-Match) is still current (304). */
+export interface ListAnswer extends AnswerCaching {
+  list: ImageList | null;
+  slices: readonly CatalogSlice[];
+}
+
+export interface ImageAnswer extends AnswerCaching {
+  image: Image | null;
+}
+
 /** The merged catalog: fan out through the engine, then filter, sort and page over every slice at once. */
 @Injectable()
 export class ImagesService {
@@ -31,9 +43,10 @@ export class ImagesService {
     private readonly engine: CatalogEngine,
     private readonly redactor: SecretRedactor,
     private readonly directory: ProviderDirectory,
+    private readonly config: GatewayConfig,
   ) {}
 
-  async list(query: ListImagesQuery, options: { bypassCache: boolean }): Promise<ImageList> {
+  async list(query: ListImagesQuery, options: { bypassCache: boolean; ifNoneMatch?: string }): Promise<ListAnswer> {
     const providerIds = this.selectProviders(query.provider);
     const filters: ImageFilters = {
       // Part of the cursor's query: a cursor from one provider selection is refused for another.
@@ -59,23 +72,40 @@ export class ImagesService {
         extensions: { sources },
       });
     }
+    const ttlSeconds = this.config.cacheTtlSeconds;
+    // Everything the answer depends on but the catalogs, in a fixed order (`refresh` changes how, not what).
+    const queryKey = [providerIds, filters.name, filters.osType, filters.architecture, filters.status, filters.visibility, filters.region, sort, limit, query.cursor];
+    const caching: AnswerCaching = { etag: listEtag(queryKey, slices), cacheStatus: cacheStatus(slices, ttlSeconds), maxAgeSeconds: maxAgeSeconds(slices, ttlSeconds) };
+    // The caller's copy is current: no filtering, sorting or serialising.
+    if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, list: null, slices };
+
     // concat, not flatMap: flatMap was the single hottest line of a warm request.
     const merged = slices.length === 1 ? slices[0].images : ([] as Image[]).concat(...slices.map((slice) => slice.images));
     const page = this.page(merged, filters, sort, limit, query.cursor);
-    return {
+    const list: ImageList = {
       items: page.items,
       page: { limit, total: page.total, nextCursor: page.nextCursor },
       sources: slices.map((slice) => toSourceReport(slice, page.totalByProvider[slice.provider] ?? 0, this.redactor)),
       complete: slices.every((slice) => slice.status === 'ok'),
     };
+    return { ...caching, list, slices };
   }
 
-  /** One image by its gateway id (the engine looks it up, with the list's protection); 404 when its provider has none. */
-  async get(id: string, requestId: string): Promise<Image> {
+  /**
+   * One image by its gateway id (the engine looks it up, with the list's protection); 404 when its provider has none.
+   * Null image: the caller's copy (If-None-Match) is current.
+   */
+  async get(id: string, requestId: string, ifNoneMatch?: string): Promise<ImageAnswer> {
     const { provider, localId } = this.directory.owner(id);
-    const image = await this.engine.image(provider.id, localId, requestId);
-    if (image) return image;
-    throw new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
+    const { image, from } = await this.engine.lookup(provider.id, localId, requestId);
+    if (!image) throw new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
+    const etag = imageEtag(image);
+    const ttlSeconds = this.config.cacheTtlSeconds;
+    // An exact lookup is the vendor's word of now: asked, and not promised for longer than this answer.
+    const caching: AnswerCaching = from === 'vendor'
+      ? { etag, cacheStatus: cacheStatus([], ttlSeconds, 'vendor'), maxAgeSeconds: null }
+      : { etag, cacheStatus: cacheStatus([from], ttlSeconds), maxAgeSeconds: maxAgeSeconds([from], ttlSeconds) };
+    return { ...caching, image: matchesIfNoneMatch(ifNoneMatch, etag) ? null : image };
   }
 
   private selectProviders(provider: string | undefined): string[] {
