@@ -10,7 +10,7 @@ import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi'
 import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
 import { AnswerCaching } from './http-caching';
-import { ImageList, ImagesService } from './images.service';
+import { ImagesService } from './images.service';
 
 const IF_NONE_MATCH = { name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer: 304 with no body while it is still current' };
 
@@ -44,10 +44,12 @@ export class ImagesController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ImageList | undefined> {
+  ): Promise<string | undefined> {
     const answer = await this.images.list(query, { bypassCache: asksNoCache(cacheControl), ifNoneMatch });
     attachSources(request, answer.slices);
-    return conditional(reply, answer, answer.list);
+    // The answer is JSON text already (an ImageList): sent as it is, with the type Fastify gives an object.
+    if (answer.body !== null) reply.type('application/json; charset=utf-8');
+    return conditional(reply, answer, answer.body);
   }
 
   @Get(':id')

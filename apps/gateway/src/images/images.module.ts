@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
+import { AnswerCache } from './answer-cache';
 import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
 
@@ -7,7 +8,8 @@ import { ImagesService } from './images.service';
 @Module({
   imports: [CatalogModule],
   controllers: [ImagesController],
-  providers: [ImagesService],
+  // One per process, bounded by size: pages computed once, by ETag.
+  providers: [ImagesService, { provide: AnswerCache, useFactory: () => new AnswerCache() }],
   exports: [ImagesService],
 })
 export class ImagesModule {}

@@ -3,7 +3,10 @@ import { CatalogEngine, MemoryCatalogStore } from '@images/catalog';
 import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageId } from '@images/core';
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
-import { ImageList, ImagesService } from './images.service';
+import { AnswerCache } from './answer-cache';
+import { ImageList, ImagesService, ListAnswer } from './images.service';
+
+const listOf = (answer: ListAnswer): ImageList | null => (answer.body === null ? null : JSON.parse(answer.body));
 
 const SECRET = 'tok-0123456789';
 
@@ -42,6 +45,7 @@ class LookupProvider extends TableProvider {
 
 describe('ImagesService', () => {
   let service: ImagesService;
+  let answers: AnswerCache;
   let a: TableProvider;
   let b: LookupProvider;
 
@@ -52,6 +56,7 @@ describe('ImagesService', () => {
     const moduleRef = await Test.createTestingModule({
       providers: [
         ImagesService,
+        { provide: AnswerCache, useFactory: () => new AnswerCache() },
         { provide: SecretRedactor, useValue: new SecretRedactor([SECRET]) },
         { provide: GatewayConfig, useValue: { cacheTtlSeconds: 60 } },
         { provide: ProviderDirectory, useFactory: () => new ProviderDirectory([a, b], new Map(), quiet) },
@@ -65,10 +70,11 @@ describe('ImagesService', () => {
       ],
     }).compile();
     service = moduleRef.get(ImagesService);
+    answers = moduleRef.get(AnswerCache);
   });
 
   it('merges every provider, sorted newest first, with a source per provider', async () => {
-    const { list } = await service.list({}, { bypassCache: false }) as { list: ImageList };
+    const list = listOf(await service.list({}, { bypassCache: false }))!;
     expect(list.items.map((item) => item.id)).toEqual(['a:2', 'b:1', 'a:1']);
     expect(list.page).toEqual({ limit: 50, total: 3, nextCursor: null });
     expect(list.sources.map((source) => [source.provider, source.status, source.cache, source.count])).toEqual([['a', 'ok', 'miss', 2], ['b', 'ok', 'miss', 1]]);
@@ -77,7 +83,7 @@ describe('ImagesService', () => {
 
   it('marks a failing provider in its source, with no secret in the error, and still answers', async () => {
     a.failure = new GatewayError('UPSTREAM_AUTH_FAILED', { provider: 'a', detail: `token ${SECRET} rejected` });
-    const { list } = await service.list({}, { bypassCache: false }) as { list: ImageList };
+    const list = listOf(await service.list({}, { bypassCache: false }))!;
     expect(list.items.map((item) => item.id)).toEqual(['b:1']);
     expect(list.complete).toBe(false);
     expect(list.sources[0]).toMatchObject({ provider: 'a', status: 'error', count: 0, error: { code: 'UPSTREAM_AUTH_FAILED', detail: 'token [REDACTED] rejected' } });
@@ -127,11 +133,11 @@ describe('ImagesService', () => {
       const strong = etag.replace(/^W\//, '');
       for (const header of [etag, strong, `"other", ${etag}`, '*']) {
         const answer = await service.list({}, { bypassCache: false, ifNoneMatch: header });
-        expect([header, answer.list]).toEqual([header, null]);
+        expect([header, answer.body]).toEqual([header, null]);
         expect(answer.etag).toBe(etag);
       }
       for (const header of ['W/"other"', '', etag.slice(0, -2) + '"']) {
-        expect((await service.list({}, { bypassCache: false, ifNoneMatch: header })).list?.items).toHaveLength(3);
+        expect(listOf(await service.list({}, { bypassCache: false, ifNoneMatch: header }))?.items).toHaveLength(3);
       }
     });
 
@@ -140,7 +146,7 @@ describe('ImagesService', () => {
       a.failure = new GatewayError('UPSTREAM_AUTH_FAILED', { provider: 'a' });
       const partial = await service.list({}, { bypassCache: true });
       expect(partial).toMatchObject({ maxAgeSeconds: null, cacheStatus: 'images-gateway; fwd=request' });
-      expect(partial.list?.complete).toBe(false);
+      expect(listOf(partial)?.complete).toBe(false);
       expect(partial.etag).not.toBe(whole.etag);
     });
 
@@ -155,5 +161,22 @@ describe('ImagesService', () => {
       expect((await service.get('a:2', 'r4', fromCatalog.etag)).image).toBeNull();
       expect((await service.get('a:2', 'r5', looked.etag)).image).toMatchObject({ id: 'a:2' });
     });
+  });
+
+  it('answers the bytes JSON.stringify gives the list, and serves a repeated query from one computed page', async () => {
+    const answer = await service.list({ limit: 2 }, { bypassCache: false });
+    const list = listOf(answer)!;
+    expect(answer.body).toBe(JSON.stringify({ items: list.items, page: list.page, sources: list.sources, complete: list.complete }));
+    expect(Object.keys(list)).toEqual(['items', 'page', 'sources', 'complete']);
+    expect(answers.size).toBe(1);
+
+    // The provider's catalog object changes in place behind the engine's back: a cached page does not see it.
+    a.images[1].name = 'changed in place';
+    const again = listOf(await service.list({ limit: 2 }, { bypassCache: false }))!;
+    expect(again.items).toEqual(list.items);
+    expect(again.sources.map((source) => source.cache)).toEqual(['hit', 'hit']);
+    expect(answers.size).toBe(1);
+    await service.list({ limit: 3 }, { bypassCache: false });
+    expect(answers.size).toBe(2);
   });
 });

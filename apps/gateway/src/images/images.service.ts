@@ -5,6 +5,7 @@ import { DEFAULT_SORT, ImageFilters, InvalidCursorError, queryImages } from '@im
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';
+import { AnswerCache } from './answer-cache';
 import { AnswerCaching, cacheStatus, imageEtag, listEtag, matchesIfNoneMatch, maxAgeSeconds } from './http-caching';
 
 export const DEFAULT_LIMIT = 50;
@@ -26,9 +27,9 @@ export interface ImageList {
   complete: boolean;
 }
 
-/** A list answer: the list, or null when the caller's copy (If-None-Match) is still current (304). */
+/** A list answer: its JSON text (an ImageList), or null when the caller's copy (If-None-Match) is still current (304). */
 export interface ListAnswer extends AnswerCaching {
-  list: ImageList | null;
+  body: string | null;
   slices: readonly CatalogSlice[];
 }
 
@@ -44,6 +45,7 @@ export class ImagesService {
     private readonly redactor: SecretRedactor,
     private readonly directory: ProviderDirectory,
     private readonly config: GatewayConfig,
+    private readonly answers: AnswerCache,
   ) {}
 
   async list(query: ListImagesQuery, options: { bypassCache: boolean; ifNoneMatch?: string }): Promise<ListAnswer> {
@@ -77,18 +79,22 @@ export class ImagesService {
     const queryKey = [providerIds, filters.name, filters.osType, filters.architecture, filters.status, filters.visibility, filters.region, sort, limit, query.cursor];
     const caching: AnswerCaching = { etag: listEtag(queryKey, slices), cacheStatus: cacheStatus(slices, ttlSeconds), maxAgeSeconds: maxAgeSeconds(slices, ttlSeconds) };
     // The caller's copy is current: no filtering, sorting or serialising.
-    if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, list: null, slices };
+    if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, body: null, slices };
 
-    // concat, not flatMap: flatMap was the single hottest line of a warm request.
-    const merged = slices.length === 1 ? slices[0].images : ([] as Image[]).concat(...slices.map((slice) => slice.images));
-    const page = this.page(merged, filters, sort, limit, query.cursor);
-    const list: ImageList = {
-      items: page.items,
-      page: { limit, total: page.total, nextCursor: page.nextCursor },
-      sources: slices.map((slice) => toSourceReport(slice, page.totalByProvider[slice.provider] ?? 0, this.redactor)),
-      complete: slices.every((slice) => slice.status === 'ok'),
-    };
-    return { ...caching, list, slices };
+    // The ETag names the query and every catalog's content: a page computed for it stays right while it is the tag.
+    let cached = this.answers.get(caching.etag);
+    if (!cached) {
+      // concat, not flatMap: flatMap was the single hottest line of a warm request.
+      const merged = slices.length === 1 ? slices[0].images : ([] as Image[]).concat(...slices.map((slice) => slice.images));
+      const page = this.page(merged, filters, sort, limit, query.cursor);
+      cached = { itemsJson: JSON.stringify(page.items), page: { limit, total: page.total, nextCursor: page.nextCursor }, countByProvider: page.totalByProvider };
+      this.answers.set(caching.etag, cached);
+    }
+    const sources = slices.map((slice) => toSourceReport(slice, cached.countByProvider[slice.provider] ?? 0, this.redactor));
+    const complete = slices.every((slice) => slice.status === 'ok');
+    // Byte for byte JSON.stringify of an ImageList ({ items, page, sources, complete }), with the items serialised once.
+    const body = `{"items":${cached.itemsJson},"page":${JSON.stringify(cached.page)},"sources":${JSON.stringify(sources)},"complete":${complete}}`;
+    return { ...caching, body, slices };
   }
 
   /**
