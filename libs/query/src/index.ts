@@ -5,3 +5,4 @@ export { SORT_KEYS, DEFAULT_SORT, compareImages } from './sort';
 export type { PageRequest, PageResult } from './query';
 export { queryImages } from './query';
 export { InvalidCursorError } from './cursor';
+export { CatalogIndex } from './catalog-index';

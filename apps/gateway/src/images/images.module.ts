@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AnswerCache } from './answer-cache';
+import { CatalogIndexes } from './catalog-indexes';
 import { ImagesController } from './images.controller';
 import { ImagesService } from './images.service';
 
@@ -8,8 +9,8 @@ import { ImagesService } from './images.service';
 @Module({
   imports: [CatalogModule],
   controllers: [ImagesController],
-  // One per process, bounded by size: pages computed once, by ETag.
-  providers: [ImagesService, { provide: AnswerCache, useFactory: () => new AnswerCache() }],
+  // One each per process, bounded: pages computed once by ETag, merged catalogs indexed once per version.
+  providers: [ImagesService, { provide: AnswerCache, useFactory: () => new AnswerCache() }, { provide: CatalogIndexes, useFactory: () => new CatalogIndexes() }],
   exports: [ImagesService],
 })
 export class ImagesModule {}

@@ -4,6 +4,7 @@ import { CallContext, GatewayError, Image, ImageProvider, SecretRedactor, imageI
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { AnswerCache } from './answer-cache';
+import { CatalogIndexes } from './catalog-indexes';
 import { ImageList, ImagesService, ListAnswer } from './images.service';
 
 const listOf = (answer: ListAnswer): ImageList | null => (answer.body === null ? null : JSON.parse(answer.body));
@@ -57,6 +58,7 @@ describe('ImagesService', () => {
       providers: [
         ImagesService,
         { provide: AnswerCache, useFactory: () => new AnswerCache() },
+        { provide: CatalogIndexes, useFactory: () => new CatalogIndexes() },
         { provide: SecretRedactor, useValue: new SecretRedactor([SECRET]) },
         { provide: GatewayConfig, useValue: { cacheTtlSeconds: 60 } },
         { provide: ProviderDirectory, useFactory: () => new ProviderDirectory([a, b], new Map(), quiet) },
