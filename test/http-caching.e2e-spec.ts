@@ -39,9 +39,9 @@ describe('conditional reads', () => {
     const first = await getJson(url(`/images/${id}`));
     const etag = first.headers.get('etag')!;
     expect(etag).toMatch(/^W\/"[\w-]{22}"$/);
-    // CECSTACK looks an image up exactly: the vendor is always asked.
-    expect(first.headers.get('cache-status')).toBe('images-gateway; fwd=uri-miss');
-    expect(first.headers.get('cache-control')).toBeNull();
+    // The fresh catalog just listed holds it: no vendor call.
+    expect(first.headers.get('cache-status')).toMatch(/^images-gateway; hit; ttl=\d+$/);
+    expect(first.headers.get('cache-control')).toMatch(/^private, max-age=\d+$/);
 
     const again = await rawGet(url(`/images/${id}`), { 'if-none-match': `"unrelated", ${etag}` });
     expect([again.status, again.text, again.headers.etag]).toEqual([304, '', etag]);
@@ -51,6 +51,9 @@ describe('conditional reads', () => {
     expect(changed.status).toBe(200);
     expect(JSON.parse(changed.text).name).toBe('e2e etag detail renamed');
     expect(changed.headers.etag).not.toBe(etag);
+    // The write dropped the catalog: CECSTACK's exact lookup answered, and promises no freshness.
+    expect(changed.headers['cache-status']).toBe('images-gateway; fwd=uri-miss');
+    expect(changed.headers['cache-control']).toBeUndefined();
   });
 
   it('answers a stale tag with the whole list, and refuses nothing for an odd If-None-Match', async () => {

@@ -6,7 +6,7 @@ import { CatalogCoordination, LocalCoordination } from './coordination';
 import { CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState } from './engine-types';
 import { CatalogFetcher, ProviderRuntime } from './fetcher';
 import { Freshness } from './freshness';
-import { versionOf } from './version';
+import { imagesById, versionOf } from './derived';
 
 export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, SliceStatus } from './engine-types';
 export type { CircuitStateName } from './circuits';
@@ -71,12 +71,14 @@ export class CatalogEngine {
   }
 
   /**
-   * One image, and where it came from: the provider's exact lookup when it has one (cheap, and fresh right after a
-   * write), else its catalog slice. The lookup has the list's protection: an open circuit skips it, and a retryable
-   * failure falls back to the cached (even stale) catalog when that holds the image.
+   * One image, and where it came from: a fresh cached catalog that holds it settled, else the provider's exact lookup
+   * when it has one (fresh right after a write), else its catalog slice. The lookup has the list's protection: an open
+   * circuit skips it, and a retryable failure falls back to the cached (even stale) catalog when that holds the image.
    */
   async lookup(providerId: string, providerImageId: string, requestId?: string): Promise<ImageLookup> {
     const { provider } = this.runtime(providerId);
+    const cached = await this.fromFreshCatalog(providerId, providerImageId);
+    if (cached) return cached;
     if (typeof provider.getImage !== 'function' || this.circuitOpen(providerId)) return this.imageFromCatalog(providerId, providerImageId);
     const budget = callBudget(providerId, this.options.providerTimeoutMs, requestId);
     try {
@@ -89,10 +91,25 @@ export class CatalogEngine {
     }
   }
 
+  /**
+   * From the fresh cached catalog, by id, without a vendor call: writes invalidate the catalog, so it is current after
+   * them. A pending image is left to the exact lookup: its state moves on at the vendor with no write through here.
+   */
+  private async fromFreshCatalog(providerId: string, providerImageId: string): Promise<ImageLookup | null> {
+    const started = performance.now();
+    const { provider } = this.runtime(providerId);
+    const cached = await withinBudget(this.store.get(this.cacheKey(provider)), started + this.options.providerTimeoutMs, () => null);
+    if (!cached || !this.freshness.isFresh(cached)) return null;
+    const image = imagesById(cached.images).get(providerImageId);
+    if (!image || (image.status === 'pending' && typeof provider.getImage === 'function')) return null;
+    const latencyMs = Math.round(performance.now() - started);
+    return { image, from: this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs }) };
+  }
+
   /** The image from its provider's catalog slice; `lookupError` (a failed exact lookup) wins over "not found". */
   private async imageFromCatalog(providerId: string, providerImageId: string, lookupError?: GatewayError): Promise<ImageLookup> {
     const slice = await this.slice(providerId, false);
-    const image = slice.images.find((candidate) => candidate.providerImageId === providerImageId);
+    const image = imagesById(slice.images).get(providerImageId);
     if (image) return { image, from: slice };
     if (lookupError) throw lookupError;
     if (slice.status === 'error') throw slice.error!;

@@ -5,7 +5,7 @@ import { asAnswer, openCircuitError, toGatewayError, unwrapAnswer } from './circ
 import { CatalogCoordination } from './coordination';
 import { EngineObserver, EngineOptions } from './engine-types';
 import { Freshness } from './freshness';
-import { catalogVersion } from './version';
+import { catalogVersion } from './derived';
 
 const WAIT_POLL_MS = 40;
 

@@ -5,4 +5,4 @@ export * from './engine';
 export * from './engine-types';
 export * from './fetcher';
 export * from './freshness';
-export * from './version';
+export * from './derived';

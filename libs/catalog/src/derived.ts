@@ -1,3 +1,4 @@
+// What is derived once from a catalog: its content version (for ETags) and its images by id (for lookups).
 import { createHash } from 'node:crypto';
 import { Image } from '@images/core';
 import type { CachedCatalog } from './catalog-store';
@@ -27,4 +28,17 @@ export function versionOf(entry: CachedCatalog): string {
 /** One image's content version, for the ETag of `GET /images/{id}`. */
 export function imageVersion(image: Image): string {
   return createHash('sha256').update(JSON.stringify(image)).digest('base64url').slice(0, 22);
+}
+
+const idMaps = new WeakMap<readonly Image[], ReadonlyMap<string, Image>>();
+
+/** A catalog's images by provider image id, built once per catalog (the first id wins, as a search would find it). */
+export function imagesById(images: readonly Image[]): ReadonlyMap<string, Image> {
+  let byId = idMaps.get(images);
+  if (!byId) {
+    const map = new Map<string, Image>();
+    for (const image of images) if (!map.has(image.providerImageId)) map.set(image.providerImageId, image);
+    idMaps.set(images, (byId = map));
+  }
+  return byId;
 }
