@@ -62,4 +62,19 @@ describe('catalog stores (real Redis)', () => {
     await store.getShared(`${prefix}stale`);
     expect(reads).toBe(3);
   });
+
+  it('writes a large catalog in parts under a key of its own, renamed into place: the same entry, nothing left behind', async () => {
+    const many = Array.from({ length: 4500 }, (_, i) => ({ id: `a:${i}`, provider: 'a', providerImageId: String(i), name: `n "${i}" é` } as Image));
+    const store = new RedisCatalogStore(redis, logger);
+    const key = `${prefix}large`;
+    await store.set(key, { images: images, fetchedAt: 1 }, 60_000);
+    const writing = store.set(key, { images: many, fetchedAt: 2, version: 'v2' }, 60_000);
+    // Until the rename, readers see the previous entry whole.
+    expect((await store.get(key))?.fetchedAt).toBe(1);
+    await writing;
+    expect(await redis.get(key)).toBe(JSON.stringify({ v: 1, fetchedAt: 2, version: 'v2', images: many }));
+    expect(await store.get(key)).toEqual({ images: many, fetchedAt: 2, version: 'v2' });
+    expect(await redis.pttl(key)).toBeGreaterThan(50_000);
+    expect(await redis.keys(`${key}:writing:*`)).toEqual([]);
+  });
 });

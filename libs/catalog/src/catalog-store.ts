@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { Image, ProviderLogger } from '@images/core';
 
@@ -67,6 +68,8 @@ export class MemoryCatalogStore implements CatalogStore {
 }
 
 const ENTRY_VERSION = 1;
+/** Images serialised per Redis write of a large catalog (about 1.5 MB). */
+const IMAGES_PER_WRITE = 2000;
 
 /** Catalogs in Redis as one JSON string per key, expiring with the stale window. Failures read as misses. */
 export class RedisCatalogStore implements CatalogStore {
@@ -95,11 +98,33 @@ export class RedisCatalogStore implements CatalogStore {
     return this.get(key);
   }
 
+  /**
+   * The JSON.stringify of `{ v, fetchedAt, version, images }`, made image by image. A large catalog is appended in
+   * parts to a key of its own, then renamed into place at once: readers see the old entry or the new one, and no
+   * single stringify of the whole catalog holds the event loop.
+   */
   async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
+    const ttlMs = Math.max(1, Math.round(retainMs));
+    const head = `{"v":${ENTRY_VERSION},"fetchedAt":${JSON.stringify(entry.fetchedAt)}${entry.version === undefined ? '' : `,"version":${JSON.stringify(entry.version)}`},"images":[`;
+    const partOf = (start: number) => entry.images.slice(start, start + IMAGES_PER_WRITE).map((image) => JSON.stringify(image)).join(',');
+    const partial = `${key}:writing:${randomUUID()}`;
     try {
-      await this.redis.set(key, JSON.stringify({ v: ENTRY_VERSION, fetchedAt: entry.fetchedAt, version: entry.version, images: entry.images }), 'PX', Math.max(1, Math.round(retainMs)));
+      if (entry.images.length <= IMAGES_PER_WRITE) {
+        await this.redis.set(key, `${head}${partOf(0)}]}`, 'PX', ttlMs);
+        return;
+      }
+      // Expires by itself should this process die mid-write.
+      await this.redis.set(partial, head, 'PX', ttlMs);
+      for (let start = 0; start < entry.images.length; start += IMAGES_PER_WRITE) {
+        await this.redis.append(partial, `${start > 0 ? ',' : ''}${partOf(start)}`);
+      }
+      await this.redis.append(partial, ']}');
+      const results = await this.redis.multi().rename(partial, key).pexpire(key, ttlMs).exec();
+      const failed = results?.find(([error]) => error !== null);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction discarded');
     } catch (error) {
       this.logger.warn({ key, err: errorMessage(error) }, 'redis catalog write failed');
+      await this.redis.del(partial).catch(() => undefined);
     }
   }
 
