@@ -46,7 +46,8 @@ describe.each(VENDORS)('%s misbehaving', (vendor: Vendor) => {
   });
 
   it('opens its circuit under a hang, answers in milliseconds while open, and closes once the vendor recovers', async () => {
-    const gateway = await startGateway(suite.sim, { redis: false, env: { PROVIDER_TIMEOUT_MS: '300', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_HALF_OPEN_AFTER_MS: '700' } });
+    // Budgets wide enough that the healthy vendors' refreshes fit on a loaded machine: only the hung one fails.
+    const gateway = await startGateway(suite.sim, { redis: false, env: { PROVIDER_TIMEOUT_MS: '1000', CIRCUIT_FAILURE_THRESHOLD: '2', CIRCUIT_HALF_OPEN_AFTER_MS: '2500' } });
     try {
       await suite.admin.fault(vendor, { kind: 'hang' });
       for (let i = 0; i < 2; i++) await getJson(`${gateway.url}/images?refresh=true&limit=1`);
@@ -55,14 +56,14 @@ describe.each(VENDORS)('%s misbehaving', (vendor: Vendor) => {
       const health = await getJson(`${gateway.url}/health`);
       expect(health.body.details[`provider:${vendor}`].circuit).toBe('open');
 
-      const started = performance.now();
       const { status, body } = await getJson(`${gateway.url}/images?refresh=true&limit=1`);
-      expect(performance.now() - started).toBeLessThan(150);
       expect(status).toBe(200);
       expect(sourceOf(body, vendor).error?.code).toBe('UPSTREAM_UNAVAILABLE');
+      // The open circuit's own slice time: the other vendors' refresh, slow on a loaded machine, is not part of it.
+      expect(sourceOf(body, vendor).latencyMs).toBeLessThan(150);
 
       await suite.admin.clearFaults();
-      await sleep(800);
+      await sleep(2600);
       const recovered = await getJson(`${gateway.url}/images?provider=${vendor}&refresh=true&limit=1`);
       expect(recovered.status).toBe(200);
       expect(sourceOf(recovered.body, vendor).status).toBe('ok');
