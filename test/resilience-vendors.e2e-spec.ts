@@ -4,7 +4,7 @@ import { sleep, useSim, useSimAndGateway } from './support/suite-setup';
 // Resilience to a misbehaving vendor: stale catalogs, retried throttles, the circuit breaker, and a lookup by id
 // that falls back on the cached catalog.
 
-type Source = { provider: string; status: string; cache: string; ageSeconds?: number; error?: { code: string } };
+type Source = { provider: string; status: string; cache: string; ageSeconds?: number; latencyMs: number; error?: { code: string } };
 const sourceOf = (body: { sources: Source[] }, vendor: string) => body.sources.find((s) => s.provider === vendor)!;
 
 describe.each(VENDORS)('%s misbehaving', (vendor: Vendor) => {
