@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { getJson, rawGet, sendJson } from './support/stack';
 import { useVendorWritesSuite } from './support/suite-setup';
 
@@ -61,5 +62,29 @@ describe('conditional reads', () => {
       const answer = await getJson(url('/images?limit=2'), { 'if-none-match': header });
       expect([header.slice(0, 12), answer.status, answer.body.items.length]).toEqual([header.slice(0, 12), 200, 2]);
     }
+  });
+
+  it('compresses with br or gzip as asked, round trip exact, with Vary: Accept-Encoding; none when not asked', async () => {
+    const path = '/images?provider=cecstack&limit=5';
+    const plain = await rawGet(url(path));
+    expect(plain.bytes.length).toBeGreaterThan(1024);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    // The same answer but for the timing fields of its sources.
+    const withoutTimings = (text: string) => ({ ...JSON.parse(text), sources: JSON.parse(text).sources.map((source: object) => ({ ...source, latencyMs: 0, ageSeconds: 0 })) });
+    const cases: Array<[string, string, (bytes: Buffer) => Buffer]> = [['br', 'br', brotliDecompressSync], ['gzip', 'gzip', gunzipSync], ['gzip;q=1, br;q=0', 'gzip', gunzipSync]];
+    for (const [accept, encoding, decode] of cases) {
+      const packed = await rawGet(url(path), { 'accept-encoding': accept });
+      expect([accept, packed.headers['content-encoding']]).toEqual([accept, encoding]);
+      expect(packed.headers.vary).toMatch(/accept-encoding/i);
+      expect(packed.bytes.length).toBeLessThan(plain.bytes.length);
+      expect(withoutTimings(decode(packed.bytes).toString('utf8'))).toEqual(withoutTimings(plain.text));
+      expect(packed.headers.etag).toBe(plain.headers.etag);
+    }
+    const list = await rawGet(url('/images?limit=200'), { 'accept-encoding': 'gzip' });
+    expect(list.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(list.bytes).toString('utf8')).items).toHaveLength(200);
+    // A 304 has no body to compress.
+    const unchanged = await rawGet(url(path), { 'accept-encoding': 'br', 'if-none-match': plain.headers.etag! });
+    expect([unchanged.status, unchanged.bytes.length]).toEqual([304, 0]);
   });
 });

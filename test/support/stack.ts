@@ -151,13 +151,15 @@ export { Redis };
  * A GET sent exactly as given: fetch() adds `Cache-Control: no-cache` beside a caller's If-None-Match (the Fetch
  * standard), which the gateway takes as refresh=true.
  */
-export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+export function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; text: string; bytes: Buffer }> {
   return new Promise((resolve, reject) => {
     httpGet(url, { headers }, (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text }));
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const bytes = Buffer.concat(chunks);
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: bytes.toString('utf8'), bytes });
+      });
     }).on('error', reject);
   });
 }

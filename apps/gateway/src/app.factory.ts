@@ -16,6 +16,7 @@ import { GatewayConfig } from './config/gateway-config';
 import { buildOpenApiDocument } from './docs/openapi';
 import { LifecycleService } from './health/lifecycle.service';
 import { BARE_ANSWER_HEADERS, secureForBrowsers } from './http/browser';
+import { compressAnswers } from './http/compression';
 import { guardDocs } from './http/docs-access';
 import { acceptJsonBodiesOnly } from './http/json-body';
 import { addRequestHooks } from './http/request-hooks';
@@ -82,6 +83,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   addRequestHooks(fastify, { metrics: app.get(MetricsService), lifecycle: app.get(LifecycleService), logger });
   acceptJsonBodiesOnly(fastify, config.limits.bodyLimitBytes);
   await secureForBrowsers(fastify, config.callers);
+  await compressAnswers(fastify);
   guardDocs(fastify, config.callers, app.get(Authenticator), redactor);
 
   // JSON only (no /docs-yaml to guard, or to render again per request); a key given to "Authorize" is not kept in the browser.
