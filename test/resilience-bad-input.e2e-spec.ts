@@ -16,7 +16,8 @@ describe('a sweep of generated bad input', () => {
     return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
   }
 
-  it('answers hundreds of random query strings and headers with 200s and 400 problems only', async () => {
+  // 400 requests, some of them refreshes of every vendor (no-cache, and fetch() adds it beside If-None-Match): slow on a loaded machine.
+  it('answers hundreds of random query strings and headers with 200s, 304s to If-None-Match: * and 400 problems only', async () => {
     const random = seeded(7);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)];
     const keys = ['provider', 'name', 'osType', 'architecture', 'status', 'visibility', 'region', 'sort', 'limit', 'cursor', 'refresh', 'q', '__proto__', 'constructor[prototype]', 'limit[]', 'sort[0]', '名前', ''];
@@ -50,6 +51,11 @@ describe('a sweep of generated bad input', () => {
         await response.arrayBuffer();
         continue;
       }
+      // `If-None-Match: *` matches any current answer (RFC 9110 13.1.2): 304, no body.
+      if (response.status === 304 && headers['if-none-match'] === '*') {
+        expect(await response.text()).toBe('');
+        continue;
+      }
       expect([400, 404]).toContain(response.status);
       expect(response.headers.get('content-type')).toContain('application/problem+json');
       const problem = (await response.json()) as { code: string; requestId?: string };
@@ -57,9 +63,9 @@ describe('a sweep of generated bad input', () => {
     }
     expect(statuses.get(200)).toBeGreaterThan(20);
     expect(statuses.get(400)).toBeGreaterThan(100);
-    expect([...statuses.keys()].every((status) => [200, 400, 404].includes(status))).toBe(true);
+    expect([...statuses.keys()].every((status) => [200, 304, 400, 404].includes(status))).toBe(true);
     expect((await fetch(`${suite.gateway.url}/health/live`)).status).toBe(200);
-  });
+  }, 90_000);
 
   it('answers requests the HTTP parser refuses with a 400 problem too', async () => {
     const { port } = new URL(suite.gateway.url);
