@@ -118,6 +118,19 @@ describe('UCloud client against a loopback upstream', () => {
     expect(deps.logLines.filter((line) => line.includes('"skipped":1'))).toHaveLength(1);
   });
 
+  it('keeps the rest of the catalog when an ImageList entry is null or not an object', async () => {
+    const [first, second] = catalog(2);
+    const { provider, deps } = await ucloud(pagesOf([first, null, 'uodn-image-x', second]));
+    expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['ucloud:uodn-image-0', 'ucloud:uodn-image-1']);
+    expect(deps.logLines.filter((line) => line.includes('"level":"warn"') && line.includes('"skipped":2'))).toHaveLength(1);
+  });
+
+  it('logs no skip for a clean catalog', async () => {
+    const { provider, deps } = await ucloud(pagesOf(catalog(3)));
+    expect(await provider.listCatalog(context())).toHaveLength(3);
+    expect(deps.logLines.filter((line) => line.includes('skipped'))).toEqual([]);
+  });
+
   it('turns a RetCode into its problem, with the request id header, and tells the observer', async () => {
     const { provider, deps } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 171, Message: 'Signature VerifyAC Error' }));
 

@@ -62,6 +62,15 @@ describe('UCloud RetCode translation', () => {
     expect(thrownGatewayError(() => read(response(500, { error: 'x' }))).code).toBe('UPSTREAM_ERROR');
   });
 
+  it('refuses a success envelope that arrives with a status outside 2xx (a redirect page, a 1xx)', () => {
+    const redirected = thrownGatewayError(() => read(response(300, { RetCode: 0, ImageList: [] })));
+    expect(redirected.code).toBe('UPSTREAM_ERROR');
+    expect(redirected.detail).toBe('ucloud answered HTTP 300');
+    expect(redirected.upstream).toEqual({ status: 300, requestId: REQUEST_ID['x-ucloud-request-uuid'] });
+    expect(thrownGatewayError(() => read(response(199, { RetCode: 0 }))).detail).toBe('ucloud answered HTTP 199');
+    expect(read(response(299, { RetCode: 0 }))).toEqual({ RetCode: 0 });
+  });
+
   it('calls a body that is not JSON, or JSON without a RetCode, a bad response', () => {
     expect(thrownGatewayError(() => read(response(200, '<xml/>'))).code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(thrownGatewayError(() => read(response(200, { ImageList: [] }))).code).toBe('UPSTREAM_BAD_RESPONSE');
