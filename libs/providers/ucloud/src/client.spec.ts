@@ -109,6 +109,10 @@ describe('UCloud client against a loopback upstream', () => {
 
     const nullList = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: '0', ImageList: null }));
     expect(await nullList.provider.listCatalog(context())).toEqual([]);
+    await upstream?.close();
+
+    const bare = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0 }));
+    expect(await bare.provider.listCatalog(context())).toEqual([]);
   });
 
   it('drops an item without ImageId and a repeated one, and logs the drop', async () => {
@@ -173,7 +177,9 @@ describe('UCloud client against a loopback upstream', () => {
     await upstream?.close();
 
     const missing = await ucloud(() => answer({ RetCode: 0, TotalCount: 3 }));
-    expect((await rejectedGatewayError(missing.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    const missingError = await rejectedGatewayError(missing.provider.listCatalog(context()));
+    expect(missingError.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(missingError.detail).toBe('ucloud answered GetUvodnImage with an ImageList that is not a list');
   });
 
   it('answers UPSTREAM_UNAVAILABLE when the connection is reset', async () => {

@@ -77,6 +77,19 @@ describe('UCloud RetCode translation', () => {
     expect(thrownGatewayError(() => read(response(200, { RetCode: 'zero' }))).code).toBe('UPSTREAM_BAD_RESPONSE');
   });
 
+  it('says which of the two is wrong, with the request id', () => {
+    const notJson = thrownGatewayError(() => read(response(200, '<xml/>')));
+    expect(notJson.detail).toBe('ucloud answered GetUvodnImage with a body that is not JSON');
+    expect(notJson.upstream).toEqual({ status: 200, requestId: REQUEST_ID['x-ucloud-request-uuid'] });
+    expect(thrownGatewayError(() => read(response(200, { ImageList: [] }))).detail).toBe('ucloud answered GetUvodnImage with JSON without a RetCode');
+  });
+
+  it.each([['null', null], ['a list', [{ RetCode: 0 }]], ['a number', 0]])('calls a JSON %s body a bad response, not a crash', (_label, body) => {
+    const error = thrownGatewayError(() => read(response(200, body)));
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(error.detail).toBe('ucloud answered GetUvodnImage with JSON without a RetCode');
+  });
+
   it('returns the body on RetCode 0', () => {
     expect(read(response(200, { RetCode: 0, ImageList: [] }))).toEqual({ RetCode: 0, ImageList: [] });
   });
