@@ -11,7 +11,7 @@ describe('huaweiConfigFromEnv', () => {
   });
 
   it('enables AK/SK with the default region and endpoint', () => {
-    expect(huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p1', HUAWEI_AK: 'ak', HUAWEI_SK: 'sk' })).toEqual({
+    expect(huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p1', HUAWEI_AK: 'ak', HUAWEI_SK: 'sk' })).toStrictEqual({
       endpoint: 'https://workspace.cn-north-4.myhuaweicloud.com',
       region: 'cn-north-4',
       projectId: 'p1',
@@ -25,6 +25,12 @@ describe('huaweiConfigFromEnv', () => {
       region: 'ap-southeast-3',
       credentials: { kind: 'token', token: 'tok' },
     });
+  });
+
+  it('keeps a token-only config to its token: no ignored token, one secret', () => {
+    const config = huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p', HUAWEI_TOKEN: 'tok-1' })!;
+    expect(config).toStrictEqual({ endpoint: 'https://workspace.cn-north-4.myhuaweicloud.com', region: 'cn-north-4', projectId: 'p', credentials: { kind: 'token', token: 'tok-1' } });
+    expect(huaweiSecrets(config)).toEqual(['tok-1']);
   });
 
   it('prefers AK/SK when both forms are set, and still lists the token as a secret', () => {

@@ -24,7 +24,21 @@ describe('Huawei provider: catalog, lookups and cache scope', () => {
     const deps = recordingDeps();
     expect(await create(upstream.url, { HUAWEI_TOKEN: TOKEN }, deps).listCatalog(ctx())).toHaveLength(1);
     const warnings = deps.logLines.map((line) => JSON.parse(line)).filter((line) => line.level === 'warn');
-    expect(warnings).toEqual([expect.objectContaining({ provider: 'huawei', skipped: 2 })]);
+    expect(warnings).toEqual([expect.objectContaining({ provider: 'huawei', skipped: 2, msg: 'images without an id were skipped' })]);
+  });
+
+  it.each([
+    ['a body that is not JSON', { body: '<html>maintenance</html>' }],
+    ['no images array', { body: { total_count: 1, imagez: [] } }],
+    ['no images array', { body: [{ id: 'img-1' }] }],
+    ['an images entry that is not an object', { body: { total_count: 2, images: [{ id: 'img-1' }, 'img-2'] } }],
+    ['an images entry that is not an object', { body: { total_count: 2, images: [{ id: 'img-1' }, null] } }],
+  ])('names what is wrong with a 2xx answer: %s', async (reason, answer) => {
+    upstream = await startFakeUpstream(() => ({ ...answer, headers: { 'x-request-id': 'req-7' } }));
+    const error = await rejectedGatewayError(create(upstream.url).listCatalog(ctx()));
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(error.detail).toBe(`huawei answered ListImages with ${reason}`);
+    expect(error.upstream).toEqual({ status: 200, requestId: 'req-7' });
   });
 
   it('refuses an images body that arrives with HTTP 300', async () => {
