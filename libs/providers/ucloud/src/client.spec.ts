@@ -94,6 +94,22 @@ describe('UCloud client against a loopback upstream', () => {
     expect(signatureIsValid(form, 'another-private-key')).toBe(false);
   });
 
+  it('reads the images of an answer without TotalCount (the field is optional)', async () => {
+    const [item] = catalog(1);
+    const { provider, upstream } = await ucloud((request) =>
+      answer({ Action: 'GetUvodnImageResponse', RetCode: 0, ImageList: formOf(request).get('Offset') === '0' ? [item] : [] }));
+    expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['ucloud:uodn-image-0']);
+    // Without a total, pages are read until a short one.
+    expect(upstream.requests.map((request) => formOf(request).get('Offset'))).toEqual(['0', '1']);
+  });
+
+  it('POSTs to the root of the configured endpoint, its path prefix kept', async () => {
+    upstream = await startFakeUpstream(pagesOf(catalog(1)));
+    const config = ucloudRegistration.fromEnv({ UCLOUD_PUBLIC_KEY: PUBLIC_KEY, UCLOUD_PRIVATE_KEY: PRIVATE_KEY, UCLOUD_ENDPOINT: `${upstream.url}/ucloud/` })!;
+    await ucloudRegistration.create(config, recordingDeps()).listCatalog(context());
+    expect(upstream.requests.map((request) => request.path)).toEqual(['/ucloud/']);
+  });
+
   it('sends no ProjectId when none is configured', async () => {
     const { provider, upstream } = await ucloud(pagesOf(catalog(1)));
     await provider.listCatalog(context());
@@ -103,8 +119,10 @@ describe('UCloud client against a loopback upstream', () => {
   });
 
   it('takes an empty account without ImageList as an empty catalog', async () => {
-    const { provider } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: 0 }));
+    const { provider, deps } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: 0 }));
     expect(await provider.listCatalog(context())).toEqual([]);
+    // Nothing was invented and then dropped.
+    expect(deps.logLines.filter((line) => line.includes('skipped'))).toEqual([]);
     await upstream?.close();
 
     const nullList = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: '0', ImageList: null }));
