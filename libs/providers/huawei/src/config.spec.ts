@@ -60,6 +60,16 @@ describe('huaweiConfigFromEnv', () => {
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
   });
 
+  it.each<[Record<string, string>, string]>([
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'ak' }, 'HUAWEI_SK: is required with HUAWEI_AK'],
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_SK: 'sk' }, 'HUAWEI_AK: is required with HUAWEI_SK'],
+    [{ HUAWEI_PROJECT_ID: 'p' }, 'HUAWEI_AK: HUAWEI_AK and HUAWEI_SK, or HUAWEI_TOKEN, are required with HUAWEI_PROJECT_ID'],
+    [{ HUAWEI_TOKEN: 't' }, 'HUAWEI_PROJECT_ID: is required with Huawei credentials'],
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_TOKEN: 't', HUAWEI_REGION: 'CN_NORTH' }, 'HUAWEI_REGION: is not a region id like cn-north-4'],
+  ])('%j stops the start-up saying what to set: %s', (env, message) => {
+    expect(configError(env).message).toBe(message);
+  });
+
   it('never puts a credential in a ConfigError message', () => {
     expect(configError({ HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'AK-VALUE-1' }).message).not.toContain('AK-VALUE-1');
   });

@@ -41,6 +41,15 @@ describe('Huawei provider: catalog, lookups and cache scope', () => {
     expect(error.upstream).toEqual({ status: 200, requestId: 'req-7' });
   });
 
+  it('sends ListImages as a GET, so an unavailable page is tried again', async () => {
+    let attempts = 0;
+    upstream = await startFakeUpstream(() =>
+      ++attempts === 1 ? { status: 503, body: { error_code: 'WKS.0503', error_msg: 'busy' } } : { body: { total_count: 1, images: [catalog[0]] } },
+    );
+    expect((await create(upstream.url).listCatalog(ctx())).map((image) => image.providerImageId)).toEqual([catalog[0].id]);
+    expect(upstream.requests.map((request) => request.method)).toEqual(['GET', 'GET']);
+  });
+
   it('refuses an images body that arrives with HTTP 300', async () => {
     upstream = await startFakeUpstream(() => ({ status: 300, body: { total_count: 1, images: [catalog[0]] } }));
     const error = await rejectedGatewayError(create(upstream.url).listCatalog(ctx()));
