@@ -148,7 +148,8 @@ describe('Huawei ListImages against a real HTTP server', () => {
       status: 401,
       body: { error_code: 'APIGW.0301', error_msg: `bad credentials: ${request.headers['x-auth-token'] ?? request.headers.authorization}`, request_id: 'r' },
     });
-    const answers: Array<(request: FakeRequest) => FakeAnswer> = [echo, () => ({ hang: true }), () => ({ body: 'garbage' }), () => ({ reset: true }), pagedCatalog()];
+    const hang = (): FakeAnswer => ({ hang: true });
+    const answers: Array<(request: FakeRequest) => FakeAnswer> = [echo, hang, () => ({ body: 'garbage' }), () => ({ reset: true }), pagedCatalog()];
     const deps = recordingDeps();
     const failures: unknown[] = [];
     const credentialSets: Array<Record<string, string>> = [{ HUAWEI_AK: AK, HUAWEI_SK: SK, HUAWEI_TOKEN: TOKEN }, { HUAWEI_TOKEN: TOKEN }];
@@ -156,7 +157,8 @@ describe('Huawei ListImages against a real HTTP server', () => {
       for (const answer of answers) {
         upstream = await startFakeUpstream(answer);
         try {
-          await provider(upstream.url, credentials, deps).listCatalog(ctx(150));
+          // Only the hang needs a short budget; the others must not time out on a busy machine.
+          await provider(upstream.url, credentials, deps).listCatalog(ctx(answer === hang ? 150 : 5000));
         } catch (error) {
           failures.push(error);
         }

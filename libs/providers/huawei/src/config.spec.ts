@@ -11,7 +11,7 @@ describe('huaweiConfigFromEnv', () => {
   });
 
   it('enables AK/SK with the default region and endpoint', () => {
-    expect(huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p1', HUAWEI_AK: 'ak', HUAWEI_SK: 'sk' })).toEqual({
+    expect(huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p1', HUAWEI_AK: 'ak', HUAWEI_SK: 'sk' })).toStrictEqual({
       endpoint: 'https://workspace.cn-north-4.myhuaweicloud.com',
       region: 'cn-north-4',
       projectId: 'p1',
@@ -25,6 +25,12 @@ describe('huaweiConfigFromEnv', () => {
       region: 'ap-southeast-3',
       credentials: { kind: 'token', token: 'tok' },
     });
+  });
+
+  it('keeps a token-only config to its token: no ignored token, one secret', () => {
+    const config = huaweiConfigFromEnv({ HUAWEI_PROJECT_ID: 'p', HUAWEI_TOKEN: 'tok-1' })!;
+    expect(config).toStrictEqual({ endpoint: 'https://workspace.cn-north-4.myhuaweicloud.com', region: 'cn-north-4', projectId: 'p', credentials: { kind: 'token', token: 'tok-1' } });
+    expect(huaweiSecrets(config)).toEqual(['tok-1']);
   });
 
   it('prefers AK/SK when both forms are set, and still lists the token as a secret', () => {
@@ -52,6 +58,16 @@ describe('huaweiConfigFromEnv', () => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it.each<[Record<string, string>, string]>([
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'ak' }, 'HUAWEI_SK: is required with HUAWEI_AK'],
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_SK: 'sk' }, 'HUAWEI_AK: is required with HUAWEI_SK'],
+    [{ HUAWEI_PROJECT_ID: 'p' }, 'HUAWEI_AK: HUAWEI_AK and HUAWEI_SK, or HUAWEI_TOKEN, are required with HUAWEI_PROJECT_ID'],
+    [{ HUAWEI_TOKEN: 't' }, 'HUAWEI_PROJECT_ID: is required with Huawei credentials'],
+    [{ HUAWEI_PROJECT_ID: 'p', HUAWEI_TOKEN: 't', HUAWEI_REGION: 'CN_NORTH' }, 'HUAWEI_REGION: is not a region id like cn-north-4'],
+  ])('%j stops the start-up saying what to set: %s', (env, message) => {
+    expect(configError(env).message).toBe(message);
   });
 
   it('never puts a credential in a ConfigError message', () => {

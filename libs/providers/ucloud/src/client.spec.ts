@@ -94,6 +94,22 @@ describe('UCloud client against a loopback upstream', () => {
     expect(signatureIsValid(form, 'another-private-key')).toBe(false);
   });
 
+  it('reads the images of an answer without TotalCount (the field is optional)', async () => {
+    const [item] = catalog(1);
+    const { provider, upstream } = await ucloud((request) =>
+      answer({ Action: 'GetUvodnImageResponse', RetCode: 0, ImageList: formOf(request).get('Offset') === '0' ? [item] : [] }));
+    expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['ucloud:uodn-image-0']);
+    // Without a total, pages are read until a short one.
+    expect(upstream.requests.map((request) => formOf(request).get('Offset'))).toEqual(['0', '1']);
+  });
+
+  it('POSTs to the root of the configured endpoint, its path prefix kept', async () => {
+    upstream = await startFakeUpstream(pagesOf(catalog(1)));
+    const config = ucloudRegistration.fromEnv({ UCLOUD_PUBLIC_KEY: PUBLIC_KEY, UCLOUD_PRIVATE_KEY: PRIVATE_KEY, UCLOUD_ENDPOINT: `${upstream.url}/ucloud/` })!;
+    await ucloudRegistration.create(config, recordingDeps()).listCatalog(context());
+    expect(upstream.requests.map((request) => request.path)).toEqual(['/ucloud/']);
+  });
+
   it('sends no ProjectId when none is configured', async () => {
     const { provider, upstream } = await ucloud(pagesOf(catalog(1)));
     await provider.listCatalog(context());
@@ -103,12 +119,18 @@ describe('UCloud client against a loopback upstream', () => {
   });
 
   it('takes an empty account without ImageList as an empty catalog', async () => {
-    const { provider } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: 0 }));
+    const { provider, deps } = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: 0 }));
     expect(await provider.listCatalog(context())).toEqual([]);
+    // Nothing was invented and then dropped.
+    expect(deps.logLines.filter((line) => line.includes('skipped'))).toEqual([]);
     await upstream?.close();
 
     const nullList = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0, TotalCount: '0', ImageList: null }));
     expect(await nullList.provider.listCatalog(context())).toEqual([]);
+    await upstream?.close();
+
+    const bare = await ucloud(() => answer({ Action: 'GetUvodnImageResponse', RetCode: 0 }));
+    expect(await bare.provider.listCatalog(context())).toEqual([]);
   });
 
   it('drops an item without ImageId and a repeated one, and logs the drop', async () => {
@@ -116,6 +138,20 @@ describe('UCloud client against a loopback upstream', () => {
     const { provider, deps } = await ucloud(pagesOf([first, { ImageName: 'no id' }, second, first]));
     expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['ucloud:uodn-image-0', 'ucloud:uodn-image-1']);
     expect(deps.logLines.filter((line) => line.includes('"skipped":1'))).toHaveLength(1);
+  });
+
+  it('keeps the rest of the catalog when an ImageList entry is null or not an object', async () => {
+    const [first, second] = catalog(2);
+    const { provider, deps } = await ucloud(pagesOf([first, null, 'uodn-image-x', second]));
+    expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['ucloud:uodn-image-0', 'ucloud:uodn-image-1']);
+    const warnings = deps.logLines.map((line) => JSON.parse(line)).filter((line) => line.level === 'warn');
+    expect(warnings).toEqual([expect.objectContaining({ provider: 'ucloud', skipped: 2, msg: 'catalog items without ImageId skipped' })]);
+  });
+
+  it('logs no skip for a clean catalog', async () => {
+    const { provider, deps } = await ucloud(pagesOf(catalog(3)));
+    expect(await provider.listCatalog(context())).toHaveLength(3);
+    expect(deps.logLines.filter((line) => line.includes('skipped'))).toEqual([]);
   });
 
   it('turns a RetCode into its problem, with the request id header, and tells the observer', async () => {
@@ -160,7 +196,9 @@ describe('UCloud client against a loopback upstream', () => {
     await upstream?.close();
 
     const missing = await ucloud(() => answer({ RetCode: 0, TotalCount: 3 }));
-    expect((await rejectedGatewayError(missing.provider.listCatalog(context()))).code).toBe('UPSTREAM_BAD_RESPONSE');
+    const missingError = await rejectedGatewayError(missing.provider.listCatalog(context()));
+    expect(missingError.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(missingError.detail).toBe('ucloud answered GetUvodnImage with an ImageList that is not a list');
   });
 
   it('answers UPSTREAM_UNAVAILABLE when the connection is reset', async () => {

@@ -14,7 +14,7 @@ describe('ucloudRegistration.fromEnv', () => {
 
   it('applies the defaults, without a ProjectId', () => {
     expect(ucloudRegistration.fromEnv({ UCLOUD_PUBLIC_KEY: 'pub', UCLOUD_PRIVATE_KEY: 'priv' }))
-      .toEqual({ publicKey: 'pub', privateKey: 'priv', endpoint: 'https://api.ucloud.cn' });
+      .toStrictEqual({ publicKey: 'pub', privateKey: 'priv', endpoint: 'https://api.ucloud.cn' });
   });
 
   it('reads the project and the endpoint', () => {

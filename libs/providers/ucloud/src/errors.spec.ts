@@ -62,10 +62,32 @@ describe('UCloud RetCode translation', () => {
     expect(thrownGatewayError(() => read(response(500, { error: 'x' }))).code).toBe('UPSTREAM_ERROR');
   });
 
+  it('refuses a success envelope that arrives with a status outside 2xx (a redirect page, a 1xx)', () => {
+    const redirected = thrownGatewayError(() => read(response(300, { RetCode: 0, ImageList: [] })));
+    expect(redirected.code).toBe('UPSTREAM_ERROR');
+    expect(redirected.detail).toBe('ucloud answered HTTP 300');
+    expect(redirected.upstream).toEqual({ status: 300, requestId: REQUEST_ID['x-ucloud-request-uuid'] });
+    expect(thrownGatewayError(() => read(response(199, { RetCode: 0 }))).detail).toBe('ucloud answered HTTP 199');
+    expect(read(response(299, { RetCode: 0 }))).toEqual({ RetCode: 0 });
+  });
+
   it('calls a body that is not JSON, or JSON without a RetCode, a bad response', () => {
     expect(thrownGatewayError(() => read(response(200, '<xml/>'))).code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(thrownGatewayError(() => read(response(200, { ImageList: [] }))).code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(thrownGatewayError(() => read(response(200, { RetCode: 'zero' }))).code).toBe('UPSTREAM_BAD_RESPONSE');
+  });
+
+  it('says which of the two is wrong, with the request id', () => {
+    const notJson = thrownGatewayError(() => read(response(200, '<xml/>')));
+    expect(notJson.detail).toBe('ucloud answered GetUvodnImage with a body that is not JSON');
+    expect(notJson.upstream).toEqual({ status: 200, requestId: REQUEST_ID['x-ucloud-request-uuid'] });
+    expect(thrownGatewayError(() => read(response(200, { ImageList: [] }))).detail).toBe('ucloud answered GetUvodnImage with JSON without a RetCode');
+  });
+
+  it.each([['null', null], ['a list', [{ RetCode: 0 }]], ['a number', 0]])('calls a JSON %s body a bad response, not a crash', (_label, body) => {
+    const error = thrownGatewayError(() => read(response(200, body)));
+    expect(error.code).toBe('UPSTREAM_BAD_RESPONSE');
+    expect(error.detail).toBe('ucloud answered GetUvodnImage with JSON without a RetCode');
   });
 
   it('returns the body on RetCode 0', () => {
