@@ -32,12 +32,6 @@ describe('describeRules', () => {
     expect(describeRules(RULES, 'deleteImage')).toBe('');
     expect(describeRules({}, 'createImage')).toBe('');
   });
-
-  it('ignores a rule declared under a write name for an operation that carries no body', () => {
-    // `deleteImage` is not a ruled write, so no rule applies to it whatever the table holds.
-    const odd = { writes: { delete: { accepted: ['x'], required: ['x'] } } } as unknown as ProviderRules;
-    expect(describeRules(odd, 'deleteImage')).toBe('');
-  });
 });
 
 describe('writeFieldErrors', () => {
