@@ -103,6 +103,27 @@ describe('SecretRedactor, where a match ends', () => {
   });
 });
 
+describe('SecretRedactor, base64 fragments holding + and /', () => {
+  // Its base64 has + and / inside the fragment at every alignment, so base64url's - and _ and an escaped \/ matter.
+  const SECRET = 'sec>>>???~~~ret';
+  const escapeSlashes = (text: string) => text.replace(/\//g, '\\/');
+
+  it.each([0, 1, 2])('finds it in base64url and in base64 with JSON-escaped slashes at alignment %i', (pad) => {
+    const bytes = Buffer.from('u'.repeat(pad) + SECRET);
+    const r = new SecretRedactor([SECRET]);
+    expect(r.text(`t ${bytes.toString('base64url')} e`)).toBe(`t ${REDACTED} e`);
+    expect(JSON.parse(r.text(`{"b":"${escapeSlashes(bytes.toString('base64'))}"}`))).toEqual({ b: REDACTED });
+  });
+
+  it('takes escaped slashes before and after the fragment into the token', () => {
+    const slashes = Buffer.from([0xff, 0xff, 0xff]);
+    const token = Buffer.concat([slashes, Buffer.from(SECRET), slashes]).toString('base64');
+    expect(token.startsWith('////')).toBe(true);
+    expect(token.endsWith('////')).toBe(true);
+    expect(JSON.parse(new SecretRedactor([SECRET]).text(`{"b":"${escapeSlashes(token)}","n":1}`))).toEqual({ b: REDACTED, n: 1 });
+  });
+});
+
 describe('SecretRedactor, echoes of every signed-request header', () => {
   const none = { text: (text: string) => new SecretRedactor([]).text(text) };
 
