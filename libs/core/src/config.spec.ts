@@ -27,7 +27,7 @@ describe('parseHttpEndpoint', () => {
     expect(() => parseHttpEndpoint('X_ENDPOINT', raw)).toThrow(new ConfigError('X_ENDPOINT', 'must be an http(s) URL'));
   });
 
-  it.each(['https://api.example.com/?a=1', 'https://api.example.com/#top', 'https://user:pass@api.example.com', 'https://user@api.example.com'])(
+  it.each(['https://api.example.com/?a=1', 'https://api.example.com/#top', 'https://user:pass@api.example.com', 'https://user@api.example.com', 'https://:pass@api.example.com'])(
     'rejects %j, whose query, fragment or user info would be lost',
     (raw) => {
       expect(() => parseHttpEndpoint('X_ENDPOINT', raw)).toThrow(new ConfigError('X_ENDPOINT', 'must not carry a query, fragment or user info'));

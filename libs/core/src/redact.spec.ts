@@ -8,7 +8,11 @@ const UCLOUD = 'ucloudsomeone@example.com1296235120854146120';
 const UNICODE = "pässwörd-ключ (it's)!*";
 const SECRETS = [PLAIN, QUOTED, UCLOUD, UNICODE];
 
-const redactor = new SecretRedactor(SECRETS);
+// Built in each test, not at collection: StrykerJS counts code run outside a test as covered by every test.
+let redactor: SecretRedactor;
+beforeEach(() => {
+  redactor = new SecretRedactor(SECRETS);
+});
 
 const jsonInner = (s: string) => JSON.stringify(s).slice(1, -1);
 const hexEscape = (c: string) => '%' + c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0');
@@ -118,7 +122,7 @@ describe('SecretRedactor', () => {
   });
 
   describe('a vendor echo of a signed request, whatever the secrets', () => {
-    const none = new SecretRedactor([]);
+    const none = { text: (text: string) => new SecretRedactor([]).text(text) };
 
     it.each([
       ['Signature=abc%2Fdef&Action=X', `Signature=${REDACTED}&Action=X`],

@@ -33,6 +33,10 @@ describe('matchesFilters', () => {
     expect(matchesFilters(makeImage({ name: null }), { name: 'a' })).toBe(false);
   });
 
+  it('name: an empty name filter is no filter, keeping images without a name too', () => {
+    expect(matchesFilters(makeImage({ name: null }), { name: '' })).toBe(true);
+  });
+
   it('osType', () => {
     expect(matchesFilters(makeImage({ osType: 'windows' }), { osType: 'windows' })).toBe(true);
     expect(matchesFilters(makeImage({ osType: 'linux' }), { osType: 'windows' })).toBe(false);
