@@ -125,7 +125,7 @@ describe('CECSTACK provider against odd vendor answers', () => {
       });
       expect(await failure(provider.downloadImage('img-1', { range: 'bytes=0-' }, ctx()))).toMatchObject({ code: 'CONFLICT', upstream: { status: 416, code: 'IMG.OperationFailed.DownloadNotAllowed' } });
       const error = await failure(provider.downloadImage('img-2', {}, ctx()));
-      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', detail: 'cecstack cannot serve range  of this file', upstream: { status: 416 } });
+      expect(error).toMatchObject({ code: 'VALIDATION_FAILED', provider: 'cecstack', detail: 'cecstack cannot serve range  of this file', upstream: { status: 416 } });
     });
 
     it('an error status with a Success envelope on the file is the status failure', async () => {
