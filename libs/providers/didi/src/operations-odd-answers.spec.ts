@@ -78,6 +78,12 @@ describe('DiDi provider against odd vendor answers', () => {
       expect(upstream.requests).toHaveLength(0);
     });
 
+    it('takes create fields sent as undefined as not sent', async () => {
+      const { provider, upstream } = await didi(vendor({ '/dicloud/i/storage/cimg/create': () => ok([{ ...docJob }]) }));
+      await provider.createImage!({ name: 'web', fromSnapshot: 'snap-1', diskFormat: undefined, description: undefined }, context());
+      expect(bodyOf(writes(upstream)[0])).toEqual({ regionId: 'bj', cimg: [{ name: 'web', snapUuid: 'snap-1' }] });
+    });
+
     it('names every refused patch field, and ignores fields sent as undefined', async () => {
       const { provider } = await didi(vendor({}));
       const error = await rejectedGatewayError(provider.updateImage!('img-1', { name: 'web', description: 'x', osType: undefined }, context()));
