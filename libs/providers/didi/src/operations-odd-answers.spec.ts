@@ -17,6 +17,11 @@ describe('DiDi provider against odd vendor answers', () => {
     expect(await provider.getOperation!(`bj.${JOB}`, context())).toMatchObject({ id: `didi:bj.${JOB}`, progress: 12, status: 'running' });
   });
 
+  it('calls a polled job that does not say its type "unknown"', async () => {
+    const { provider } = await didi(vendor({ '/dicloud/i/result': () => ok([{ ...docJob, jobUuid: JOB, uuid: JOB, type: undefined }]) }));
+    expect((await provider.getOperation!(`bj.${JOB}`, context())).type).toBe('unknown');
+  });
+
   it('follows the first entry of a write answer that is a job with a uuid', async () => {
     const { provider } = await didi(vendor({
       '/dicloud/i/storage/cimg/create': () => ok([null, { ...docJob, jobUuid: undefined, uuid: undefined }, { ...docJob, jobUuid: JOB, uuid: JOB }]),
