@@ -1,5 +1,5 @@
 import { rejectedGatewayError } from '@images/testing';
-import { bodyOf, context, createExample, item, ok, useFakeDidi, vendor, writes } from './operations-spec-support';
+import { TOKEN, bodyOf, context, createExample, item, ok, useFakeDidi, vendor, writes } from './operations-spec-support';
 
 // Answers the DiDi docs do not promise (odd job lists, images listed in one region but naming others), and the
 // messages a refused write carries.
@@ -28,6 +28,12 @@ describe('DiDi provider against odd vendor answers', () => {
     }));
     const result = await provider.createImage!({ name: 'web', fromSnapshot: 'snap-1' }, context());
     expect(result.operation?.id).toBe(`didi:bj.${JOB}`);
+  });
+
+  it('never lets the token into the failure of a write whose job already failed', async () => {
+    const { provider } = await didi(vendor({ '/dicloud/i/storage/cimg/create': () => ok([{ ...docJob, done: true, success: false, result: `token ${TOKEN} expired` }]) }));
+    const error = await rejectedGatewayError(provider.createImage!({ name: 'web', fromSnapshot: 'snap-1' }, context()));
+    expect(error.detail).toBe('didi job CreateCIMG failed: token [REDACTED] expired');
   });
 
   it('calls a write answer whose data is not a list a bad response', async () => {
