@@ -1,3 +1,4 @@
+import { ImageProvider, WriteResult } from '@images/core';
 import { rejectedGatewayError } from '@images/testing';
 import { TOKEN, bodyOf, context, createExample, item, ok, useFakeDidi, vendor, writes } from './operations-spec-support';
 
@@ -20,6 +21,19 @@ describe('DiDi provider against odd vendor answers', () => {
   it('calls a polled job that does not say its type "unknown"', async () => {
     const { provider } = await didi(vendor({ '/dicloud/i/result': () => ok([{ ...docJob, jobUuid: JOB, uuid: JOB, type: undefined }]) }));
     expect((await provider.getOperation!(`bj.${JOB}`, context())).type).toBe('unknown');
+  });
+
+  it.each<[string, string, (provider: ImageProvider) => Promise<WriteResult>]>([
+    ['a create', 'CreateCIMG', (p) => p.createImage!({ name: 'web', fromSnapshot: 'snap-1' }, context())],
+    ['a rename', 'ChangeCIMGName', (p) => p.updateImage!('img-1', { name: 'web' }, context())],
+    ['a delete', 'DeleteCIMG', (p) => p.deleteImage!('img-1', context())],
+    ['a copy', 'ImportCIMG', (p) => p.copyImage!('img-1', { name: 'copy', region: 'bj' }, context())],
+  ])('names the job of %s that does not say its type %s', async (_label, type, write) => {
+    const typeless = () => ok([{ ...docJob, jobUuid: JOB, uuid: JOB, type: undefined }]);
+    const { provider } = await didi(vendor({
+      '/dicloud/i/storage/cimg/create': typeless, '/dicloud/i/storage/cimg/changeName': typeless, '/dicloud/i/storage/cimg/delete': typeless, '/dicloud/i/storage/cimg/import': typeless,
+    }, { bj: [item('img-1')] }));
+    expect((await write(provider)).operation?.type).toBe(type);
   });
 
   it('follows the first entry of a write answer that is a job with a uuid', async () => {
