@@ -1,6 +1,7 @@
 import { CreateImageInput } from '@images/core';
 import {
-  copyImageBody, createImageBody, createInputErrors, importImageBody, mapExportTarget, mapUploadTarget, shareInputErrors, updateImageBody, updatePatchErrors,
+  copyImageBody, createImageBody, createInputErrors, exportBody, importImageBody, mapExportTarget, mapUploadTarget, shareInputErrors, sharesBody, updateImageBody,
+  updatePatchErrors,
 } from './requests';
 
 const account = { tenantId: 't-1', departmentId: 'd-1', regionId: 'region0' };
@@ -36,9 +37,19 @@ describe('createInputErrors', () => {
   });
 
   it('takes an import as private only, with data disks', () => {
+    expect(createInputErrors({ ...input, fromUrl: url })).toEqual([]);
     expect(createInputErrors({ ...input, fromUrl: url, visibility: 'private', dataDisks: [{ url, minDiskGiB: 1 }] })).toEqual([]);
     expect(createInputErrors({ ...input, fromUrl: url, visibility: 'market' })).toEqual([{ field: 'visibility', message: 'an image imported from a URL is always private' }]);
     expect(createInputErrors({ ...input, dataDisks: [] })).toEqual([{ field: 'dataDisks', message: 'only an import (fromUrl) takes data disks' }]);
+  });
+});
+
+describe('createImageBody', () => {
+  it('sends the vendor enums and defaults: lower-case format, arm, os_image, private, no osVersion unless given', () => {
+    const body = createImageBody({ ...input, diskFormat: 'RAW', architecture: 'arm64', bits: 32 }, account);
+    expect(body).toMatchObject({ diskFormat: 'raw', cpuArch: 'arm', instruction: '32-bits', imageType: 'os_image', visibility: 'private' });
+    expect(body).not.toHaveProperty('osVersion');
+    expect(createImageBody({ ...input, osVersion: '8.2', imageType: 'data_image', visibility: 'market' }, account)).toMatchObject({ osVersion: '8.2', imageType: 'data_image', visibility: 'market' });
   });
 });
 
@@ -69,6 +80,9 @@ describe('updatePatchErrors', () => {
     expect(updatePatchErrors({}, { diskFormat: 'raw' })).toEqual([{ field: 'diskFormat', message: 'cannot change (the image is of an unknown format)' }]);
     expect(updatePatchErrors({ diskFormat: 'qcow2', minDisk: '8' }, { minDiskGiB: 7 })).toEqual([{ field: 'minDiskGiB', message: 'cannot shrink below the current 8 GiB' }]);
     expect(updatePatchErrors({ diskFormat: 'qcow2', minDisk: 8 }, { minDiskGiB: 9, name: 'x' })).toEqual([]);
+    // The same format in another case, and the same minimum, change nothing the vendor refuses.
+    expect(updatePatchErrors({ diskFormat: 'qcow2', minDisk: 8 }, { diskFormat: 'QCOW2', minDiskGiB: 8 })).toEqual([]);
+    expect(updatePatchErrors({ diskFormat: 'QCOW2' }, { diskFormat: 'qcow2' })).toEqual([]);
   });
 });
 
@@ -103,6 +117,13 @@ describe('shareInputErrors', () => {
     expect(shareInputErrors(users(51))).toEqual([{ field: 'userIds', message: 'must hold 1 to 50 user ids' }]);
     expect(shareInputErrors(['u1', 'u1'])).toEqual([{ field: 'userIds', message: 'must not repeat a user id' }]);
     expect(shareInputErrors(['u1', ' '])).toEqual([{ field: 'userIds', message: 'must not hold an empty user id' }]);
+  });
+});
+
+describe('share and export bodies', () => {
+  it('sends the user ids under shares.user_ids, and the bucket by name, azId and cellId only', () => {
+    expect(sharesBody(['u1', 'u2'])).toEqual({ shares: { user_ids: ['u1', 'u2'] } });
+    expect(exportBody({ name: 'b', azId: 'AZ0', cellId: 'c', region: 'r' })).toEqual({ bucket: { name: 'b', azId: 'AZ0', cellId: 'c' } });
   });
 });
 
