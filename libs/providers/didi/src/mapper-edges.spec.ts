@@ -57,6 +57,10 @@ describe('mapDidiImage with odd regions and times', () => {
     expect(mapDidiImage({ cimgUuid: 'c1', regions: 'gz' })?.regions).toEqual([]);
   });
 
+  it('keeps a description it maps out of extra', () => {
+    expect(mapDidiImage({ cimgUuid: 'c1', description: 'web server' })).toMatchObject({ description: 'web server', extra: {} });
+  });
+
   it('reads times that are not epoch milliseconds as unknown', () => {
     expect(mapDidiImage({ cimgUuid: 'c1', createTime: 'yesterday', updateTime: null })).toMatchObject({ createdAt: null, updatedAt: null });
   });
