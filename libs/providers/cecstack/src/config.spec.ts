@@ -24,6 +24,11 @@ describe('cecstackConfigFromEnv', () => {
     expect(cecstackConfigFromEnv({ ...full, CECSTACK_ENDPOINT: 'http://127.0.0.1:4040/cec/' })?.endpoint).toBe('http://127.0.0.1:4040/cec');
   });
 
+  it('reads a scheme in any case, and a bare host whose path holds a URL as https', () => {
+    expect(cecstackConfigFromEnv({ ...full, CECSTACK_ENDPOINT: 'HTTP://127.0.0.1:4040' })?.endpoint).toBe('http://127.0.0.1:4040');
+    expect(cecstackConfigFromEnv({ ...full, CECSTACK_ENDPOINT: 'ims.example.com/proxy/http://x' })?.endpoint).toBe('https://ims.example.com/proxy/http://x');
+  });
+
   it.each<[Record<string, string>, string]>([
     [{ CECSTACK_ENDPOINT: 'https://x' }, 'CECSTACK_TOKEN'],
     [{ CECSTACK_TOKEN: 't' }, 'CECSTACK_ENDPOINT'],
@@ -34,6 +39,11 @@ describe('cecstackConfigFromEnv', () => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
     expect(error.message.startsWith(`${variable}: `)).toBe(true);
+  });
+
+  it('says the three are set together', () => {
+    expect(configError({ CECSTACK_TOKEN: 't', CECSTACK_REGION_ID: 'r' }).message)
+      .toBe('CECSTACK_ENDPOINT: is missing: CECSTACK_ENDPOINT, CECSTACK_TOKEN and CECSTACK_REGION_ID are set together');
   });
 
   it('never puts the token in a ConfigError message', () => {

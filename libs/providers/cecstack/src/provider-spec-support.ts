@@ -12,11 +12,11 @@ const TOKEN = 'cecstack-token-value-for-tests';
 export const REGION = 'region0';
 export const API = '/api/image/v1';
 
-type Route = FakeAnswer | ((request: FakeRequest) => FakeAnswer);
+type Route = FakeAnswer | ((request: FakeRequest) => FakeAnswer | Promise<FakeAnswer>);
 
 /** Answers by `METHOD path`; anything else is a 404 the test would notice. */
 function routes(table: Record<string, Route>) {
-  return (request: FakeRequest): FakeAnswer => {
+  return (request: FakeRequest): FakeAnswer | Promise<FakeAnswer> => {
     const route = table[`${request.method} ${request.path}`];
     if (route === undefined) return { status: 404, body: `no route ${request.method} ${request.path}` };
     return typeof route === 'function' ? route(request) : route;

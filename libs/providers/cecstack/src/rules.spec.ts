@@ -28,4 +28,20 @@ describe('what CECSTACK takes (API.md section 7), as the gateway checks it', () 
     expect(shareUsersErrors(CECSTACK_RULES, 'cecstack', users(50))).toEqual([]);
     expect(named(shareUsersErrors(CECSTACK_RULES, 'cecstack', users(51)))).toEqual(['userIds: must hold at most 50 user ids for cecstack']);
   });
+
+  it('takes every optional create field the IMS create or import has a place for', () => {
+    const fields = {
+      name: 'n', description: 'd', diskFormat: 'qcow2', minDiskGiB: 10, minRamMiB: 512, osType: 'linux', platform: 'CentOS', architecture: 'x86_64', bits: 64,
+      osVersion: '8.2', visibility: 'private', imageType: 'os_image', usage: 'ecs', bootMode: 'UEFI', fromUrl: 'https://x/y.qcow2', dataDisks: [],
+    };
+    expect(writeFieldErrors(CECSTACK_RULES, 'create', 'cecstack', fields)).toEqual([]);
+  });
+
+  it('tells GET /providers what each write does on CECSTACK', () => {
+    expect(CECSTACK_RULES.notes).toEqual({
+      createImage: 'an empty image to upload into, or an import from `fromUrl`',
+      deleteImage: 'an image shared with the account is removed from the account',
+      copyImage: 'an image shared with the account, into the account',
+    });
+  });
 });

@@ -21,6 +21,15 @@ describe('didiRegistration.fromEnv', () => {
     expect(() => didiRegistration.fromEnv({ DIDI_TOKEN: 'tok', DIDI_REGIONS: regions })).toThrow(/^DIDI_REGIONS: /);
   });
 
+  it('takes region ids longer than two characters, with digits and dashes', () => {
+    expect(didiRegistration.fromEnv({ DIDI_TOKEN: 'tok', DIDI_REGIONS: 'bj01,cn-north-4' })?.regions).toEqual(['bj01', 'cn-north-4']);
+  });
+
+  it('names the bad region id in the error', () => {
+    expect(() => didiRegistration.fromEnv({ DIDI_TOKEN: 'tok', DIDI_REGIONS: 'bj,Gz' }))
+      .toThrow('DIDI_REGIONS: must be a comma list of region ids like "bj,gz" (got "Gz")');
+  });
+
   it.each(['open.didiyunapi.com', 'ftp://example.com', 'not a url'])('rejects DIDI_ENDPOINT=%j', (endpoint) => {
     expect(() => didiRegistration.fromEnv({ DIDI_TOKEN: 'tok', DIDI_ENDPOINT: endpoint })).toThrow('DIDI_ENDPOINT: must be an http(s) URL');
   });

@@ -55,6 +55,20 @@ describe('DiDi errno translation', () => {
     expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(401, { message: 'no' }), 'cimg/list')).code).toBe('UPSTREAM_AUTH_FAILED');
   });
 
+  it('keeps the request id of a non-2xx JSON answer without errno', () => {
+    const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(502, { requestId: 'req-lb', message: 'bad gateway' }), 'cimg/list'));
+    expect(error.upstream).toEqual({ status: 502, requestId: 'req-lb' });
+  });
+
+  it('does not take a success envelope outside 2xx for a success', () => {
+    for (const status of [199, 300, 304]) {
+      const error = thrownGatewayError(() => readDidiEnvelope(vendorResponse(status, envelope(0, 'ok', [])), 'cimg/list'));
+      expect(error.upstream?.status).toBe(status);
+      expect(error.upstream?.code).toBeUndefined();
+    }
+    expect(readDidiEnvelope(vendorResponse(299, envelope(0, 'ok', [7])), 'cimg/list')).toEqual([7]);
+  });
+
   it('calls a body that is not JSON, or JSON without the envelope, a bad response', () => {
     expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, 'not json'), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');
     expect(thrownGatewayError(() => readDidiEnvelope(vendorResponse(200, ''), 'cimg/list')).code).toBe('UPSTREAM_BAD_RESPONSE');

@@ -26,5 +26,7 @@ describe('DidiProvider', () => {
     expect(scopeOf({ ...config, token: 'token-b' })).not.toBe(scope);
     expect(scopeOf({ ...config, regions: ['bj'] })).not.toBe(scope);
     expect(scopeOf({ ...config, endpoint: 'http://127.0.0.1:9001' })).not.toBe(scope);
+    // Region lists that would run together name other accounts' catalogs.
+    expect(scopeOf({ ...config, regions: ['bjgz'] })).not.toBe(scope);
   });
 });

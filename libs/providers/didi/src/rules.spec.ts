@@ -18,4 +18,13 @@ describe('what DiDi takes (API.md section 7), as the gateway checks it', () => {
   it('ignores fields sent as undefined and the routing field', () => {
     expect(named(writeFieldErrors(DIDI_RULES, 'create', 'didi', { name: 'a', fromSnapshot: 's', diskFormat: undefined, provider: 'didi' }, ['provider']))).toEqual([]);
   });
+
+  it('tells GET /providers what each write does on DiDi', () => {
+    expect(DIDI_RULES.notes).toEqual({
+      createImage: 'from a snapshot, in `region` (default: the first of DIDI_REGIONS)',
+      updateImage: 'the name only',
+      copyImage: 'to another region',
+    });
+    expect(named(writeFieldErrors(DIDI_RULES, 'copy', 'didi', { name: 'a', region: 'gz', description: 'd', fromSnapshot: 's' }))).toEqual(['fromSnapshot: is not taken by didi for copy']);
+  });
 });
