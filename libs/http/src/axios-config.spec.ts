@@ -7,7 +7,7 @@ describe('pooledAgents', () => {
       const options = agent as unknown as { keepAlive: boolean; maxSockets: number; maxFreeSockets: number; scheduling: string };
       expect([options.keepAlive, options.maxSockets, options.maxFreeSockets, options.scheduling]).toEqual([true, 3, 3, 'lifo']);
     }
-    expect(httpsAgent.protocol).toBe('https:');
+    expect((httpsAgent as unknown as { protocol: string }).protocol).toBe('https:');
   });
 });
 
