@@ -93,7 +93,8 @@ describe('CatalogEngine across replicas sharing Redis', () => {
     provider.failing = true;
     const [a, b] = [replica(provider), replica(provider)];
     const pending = a.slices(['p'], { bypassCache: false });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Flip only once A's call has begun (it reads `failing` then): a loaded machine may take a while to get there.
+    while (provider.calls === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     provider.failing = false;
     const [[sa], [sb]] = await Promise.all([pending, b.slices(['p'], { bypassCache: false })]);
     expect(sa.status).toBe('error');
