@@ -166,7 +166,7 @@ describe('UpstreamHttp.stream body that ends early', () => {
       leaving.abort();
       await failed;
       expect(logs(deps).filter((line) => String(line.msg).startsWith('upstream stream'))).toEqual([
-        { level: 'debug', msg: 'upstream stream cancelled', provider: 'p', operation: 'file', method: 'GET', path: '/f', reason: expect.any(String) },
+        { level: 'debug', msg: 'upstream stream cancelled', provider: 'p', operation: 'file', method: 'GET', path: '/f', reason: 'ERR_CANCELED' },
       ]);
     } finally {
       server.closeAllConnections();
