@@ -97,6 +97,23 @@ describe('UpstreamHttp events, logs and failures', () => {
     expect(logs(deps)).toEqual([expect.objectContaining({ level: 'warn', msg: 'upstream call failed', httpStatus: 0, code: 'UPSTREAM_UNAVAILABLE' })]);
   });
 
+  it("names an axios timeout UPSTREAM_TIMEOUT whichever code axios gives it", async () => {
+    for (const clarifyTimeoutError of [false, true]) {
+      const deps = recordingDeps();
+      const instance = axios.create({ timeout: 40, transitional: { clarifyTimeoutError } });
+      const http = new UpstreamHttp({ provider: 'p', baseUrl: upstream.url, observer: deps.observer, logger: deps.logger, maxSockets: 1, axios: instance });
+      await expect(http.call(request('/hang', { retry: false }), strict)).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', detail: 'p timed out on op' });
+    }
+  });
+
+  it('names a failure without a socket code UPSTREAM_UNAVAILABLE, "connection failed"', async () => {
+    const deps = recordingDeps();
+    const instance = axios.create();
+    instance.interceptors.request.use(() => { throw new Error('no route'); });
+    const http = new UpstreamHttp({ provider: 'p', baseUrl: upstream.url, observer: deps.observer, logger: deps.logger, maxSockets: 1, axios: instance });
+    await expect(http.call(request('/x', { retry: false }), strict)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', detail: 'p could not be reached for op (connection failed)' });
+  });
+
   it('names a budget that ran out UPSTREAM_TIMEOUT, and a caller that left a cancelled call, logged at debug', async () => {
     const { http, deps } = make();
     await expect(http.call(request('/hang', { signal: AbortSignal.timeout(50) }), strict)).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT', detail: 'p did not answer op within the time budget' });
