@@ -102,6 +102,23 @@ describe('RedisCoordination leases and invalidations (real Redis)', () => {
     expect(heardOther).toEqual([]);
   });
 
+  it('ignores messages of other channels on a subscriber connection it shares', async () => {
+    const redis = testRedisClient();
+    const subscriber = testRedisClient();
+    clients.push(redis);
+    const c = new RedisCoordination(redis, subscriber, prefix, recordingDeps().logger);
+    opened.push(c);
+    const heard: string[] = [];
+    c.onInvalidation((key) => heard.push(key));
+    await subscriber.subscribe(`${prefix}elsewhere`);
+    await until(() => false, 100);
+    await admin.publish(`${prefix}elsewhere`, 'not-a-catalog');
+    await admin.publish(`${prefix}catalog:invalidations`, 'cat-2');
+    await until(() => heard.length > 0);
+    await until(() => false, 50);
+    expect(heard).toEqual(['cat-2']);
+  });
+
   it('without Redis: fetches without a lease, keeps renewing, waits for nobody, and still hears itself', async () => {
     const deps = recordingDeps();
     const dead = () => {
