@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { Image } from '@images/core';
 import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
-import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from './catalog-store';
+import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore, errorMessage } from './catalog-store';
 
 const images = [{ id: 'a:1', provider: 'a', providerImageId: '1', name: 'one' } as Image];
 
@@ -76,5 +76,84 @@ describe('catalog stores (real Redis)', () => {
     expect(await store.get(key)).toEqual({ images: many, fetchedAt: 2, version: 'v2' });
     expect(await redis.pttl(key)).toBeGreaterThan(50_000);
     expect(await redis.keys(`${key}:writing:*`)).toEqual([]);
+  });
+});
+
+describe('RedisCatalogStore entries and failures (real Redis)', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('store-shape');
+
+  beforeAll(() => { redis = testRedisClient(); });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('stores version 1 JSON and reads getShared from Redis too', async () => {
+    const store = new RedisCatalogStore(redis, recordingDeps().logger);
+    await store.set(`${prefix}v`, { images, fetchedAt: 42 }, 5000);
+    expect(JSON.parse((await redis.get(`${prefix}v`))!)).toEqual({ v: 1, fetchedAt: 42, images });
+    expect(await store.getShared(`${prefix}v`)).toEqual({ images, fetchedAt: 42 });
+    expect(await store.get(`${prefix}absent`)).toBeNull();
+  });
+
+  it.each([
+    ['another version', { v: 2, fetchedAt: 1, images: [] }],
+    ['no version', { fetchedAt: 1, images: [] }],
+    ['a fetchedAt that is not a number', { v: 1, fetchedAt: '1', images: [] }],
+    ['images that are not a list', { v: 1, fetchedAt: 1, images: {} }],
+  ])('reads an entry with %s as a miss', async (_label, value) => {
+    await redis.set(`${prefix}odd`, JSON.stringify(value));
+    expect(await new RedisCatalogStore(redis, recordingDeps().logger).get(`${prefix}odd`)).toBeNull();
+  });
+
+  it('rounds a fractional retention to whole milliseconds, at least one', async () => {
+    const deps = recordingDeps();
+    const store = new RedisCatalogStore(redis, deps.logger);
+    await store.set(`${prefix}frac`, { images, fetchedAt: 1 }, 2000.6);
+    const ttl = await redis.pttl(`${prefix}frac`);
+    expect(ttl).toBeGreaterThan(1500);
+    expect(ttl).toBeLessThanOrEqual(2001);
+    await store.set(`${prefix}tiny`, { images, fetchedAt: 1 }, 0.2);
+    expect(deps.logLines).toEqual([]);
+  });
+
+  it('deletes an entry', async () => {
+    const store = new RedisCatalogStore(redis, recordingDeps().logger);
+    await store.set(`${prefix}gone`, { images, fetchedAt: 1 }, 5000);
+    await store.delete(`${prefix}gone`);
+    expect(await redis.exists(`${prefix}gone`)).toBe(0);
+  });
+
+  it('logs each failed read, write and delete as a warning naming the key, and never throws', async () => {
+    const dead = new Redis('redis://127.0.0.1:1/0', { enableOfflineQueue: false, maxRetriesPerRequest: 0, lazyConnect: true, retryStrategy: () => null });
+    dead.on('error', () => undefined);
+    const deps = recordingDeps();
+    const store = new RedisCatalogStore(dead, deps.logger);
+    expect(await store.get('k1')).toBeNull();
+    await expect(store.set('k2', { images, fetchedAt: 1 }, 1000)).resolves.toBeUndefined();
+    await expect(store.delete('k3')).resolves.toBeUndefined();
+    expect(deps.logLines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'redis catalog read failed; treated as a miss', key: 'k1', err: expect.any(String) }),
+      expect.objectContaining({ level: 'warn', msg: 'redis catalog write failed', key: 'k2', err: expect.any(String) }),
+      expect.objectContaining({ level: 'warn', msg: 'redis catalog delete failed', key: 'k3', err: expect.any(String) }),
+    ]);
+    dead.disconnect();
+  });
+
+  it('evictLocal leaves Redis alone: the shared copy is not this process\'s to drop', async () => {
+    const store = new RedisCatalogStore(redis, recordingDeps().logger);
+    await store.set(`${prefix}kept`, { images, fetchedAt: 1 }, 5000);
+    store.evictLocal();
+    expect(await store.get(`${prefix}kept`)).toEqual({ images, fetchedAt: 1 });
+    expect(store.backend).toBe('redis');
+  });
+});
+
+describe('errorMessage', () => {
+  it('is the message of an Error and the string of anything else', () => {
+    expect(errorMessage(new Error('boom'))).toBe('boom');
+    expect(errorMessage('plain')).toBe('plain');
+    expect(errorMessage(42)).toBe('42');
   });
 });

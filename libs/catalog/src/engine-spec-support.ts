@@ -245,6 +245,7 @@ export class ReplicaStore implements CatalogStore {
 export class LeaseHub {
   readonly leases = new Map<string, { token: string; expiresAt: number }>();
   readonly acquired: Array<{ replica: string; key: string; leaseMs: number }> = [];
+  readonly renewed: Array<{ replica: string; at: number; leaseMs: number }> = [];
   readonly listeners: Array<(key: string) => void> = [];
 
   held(key: string): boolean {
@@ -277,6 +278,7 @@ export class FakeCoordination implements CatalogCoordination {
   async renew(key: string, token: string, leaseMs: number): Promise<boolean> {
     const lease = this.hub.leases.get(key);
     if (!lease || lease.token !== token || lease.expiresAt <= Date.now()) return false;
+    this.hub.renewed.push({ replica: this.name, at: Date.now(), leaseMs });
     lease.expiresAt = Date.now() + leaseMs;
     return true;
   }
