@@ -77,6 +77,8 @@ describe('writes over the simulated vendors', () => {
       expect(renamed.status).toBe(200);
       expect(renamed.body).toMatchObject({ id: image.id, name: 'e2e renamed 改名' });
       expect((await list('provider=cecstack&name=e2e%20renamed')).map((i) => i.id)).toEqual([image.id]);
+      // The PUT (1.5) has no description: refused, rather than dropped behind a 200.
+      expectProblem(await sendJson('PATCH', url(`/images/${image.id}`), { description: 'new words' }), 400, 'VALIDATION_FAILED');
       const shrink = await sendJson('PATCH', url(`/images/${image.id}`), { minDiskGiB: 1 });
       if (image.minDiskGiB! > 1) {
         expectProblem(shrink, 400, 'VALIDATION_FAILED');

@@ -19,8 +19,10 @@ describe('what CECSTACK takes (API.md section 7), as the gateway checks it', () 
     expect(named(writeFieldErrors(CECSTACK_RULES, 'copy', 'cecstack', { name: 'a', description: 'dd' }))).toEqual([]);
   });
 
-  it('constrains no update field: the provider checks a patch against the current record', () => {
-    expect(writeFieldErrors(CECSTACK_RULES, 'update', 'cecstack', { anything: 1 })).toEqual([]);
+  it('updates every field the PUT (1.5) has a place for, and refuses a description it has none for', () => {
+    const all = { name: 'n', minDiskGiB: 9, minRamMiB: 512, osType: 'linux', platform: 'CentOS', osVersion: '8', architecture: 'x86_64', bits: 64, bootMode: 'UEFI' };
+    expect(writeFieldErrors(CECSTACK_RULES, 'update', 'cecstack', all)).toEqual([]);
+    expect(named(writeFieldErrors(CECSTACK_RULES, 'update', 'cecstack', { name: 'n', description: 'dd' }))).toEqual(['description: is not taken by cecstack for update']);
   });
 
   it('shares with at most 50 users per call', () => {
@@ -40,6 +42,7 @@ describe('what CECSTACK takes (API.md section 7), as the gateway checks it', () 
   it('tells GET /providers what each write does on CECSTACK', () => {
     expect(CECSTACK_RULES.notes).toEqual({
       createImage: 'an empty image to upload into, or an import from `fromUrl`',
+      updateImage: 'every field but description (the PUT has no place for it)',
       deleteImage: 'an image shared with the account is removed from the account',
       copyImage: 'an image shared with the account, into the account',
     });

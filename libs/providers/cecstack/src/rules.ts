@@ -10,6 +10,8 @@ export const CECSTACK_RULES = {
       accepted: ['name', 'description', ...CECSTACK_CREATE_REQUIRED, 'osVersion', 'visibility', 'imageType', 'usage', 'bootMode', 'fromUrl', 'dataDisks'],
       required: CECSTACK_CREATE_REQUIRED,
     },
+    // PUT private-images/{id} (1.5) has no description: sent, it would be dropped and the PATCH answered 200 unchanged.
+    update: { accepted: ['name', 'minDiskGiB', 'minRamMiB', 'osType', 'platform', 'osVersion', 'architecture', 'bits', 'bootMode'], required: [] },
     // A shared image is copied into the account (1.21): the target is the account, never a region.
     copy: { accepted: ['name', 'description'], required: [] },
   },
@@ -17,6 +19,7 @@ export const CECSTACK_RULES = {
   limits: { shareUsers: 50 },
   notes: {
     createImage: 'an empty image to upload into, or an import from `fromUrl`',
+    updateImage: 'every field but description (the PUT has no place for it)',
     deleteImage: 'an image shared with the account is removed from the account',
     copyImage: 'an image shared with the account, into the account',
   },
