@@ -74,7 +74,8 @@ describe('the catalog cache (real Redis)', () => {
   });
 
   it('refreshes a catalog once its TTL has passed, and keeps the key for the stale window', async () => {
-    const gateway = await startGateway(sim, { env: { CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '5' } });
+    // STALE_WAIT_MS at the whole budget: a refresh slower than the default 300 ms (a loaded CI) would answer stale.
+    const gateway = await startGateway(sim, { env: { CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '5', STALE_WAIT_MS: '5000' } });
     try {
       await getJson(`${gateway.url}/images?provider=huawei&limit=1`);
       const [key] = await keysAppear(redis, `${gateway.keyPrefix}catalog:v1:huawei:*`, 1);

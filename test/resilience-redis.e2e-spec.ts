@@ -16,7 +16,9 @@ describe('Redis killed mid-run', () => {
   let redis: RedisServer;
   const suite = useSimAndGateway({}, async (sim) => {
     redis = await startRedisServer();
-    return startGateway(sim, { redisPort: redis.port, env: { CACHE_TTL_SECONDS: '1', PROVIDER_TIMEOUT_MS: '2000' } });
+    // STALE_WAIT_MS at the whole budget: catalogs expire every second here, and under a loaded CI a refresh can take
+    // longer than the default 300 ms wait, which would answer stale (complete: false) for reasons unrelated to Redis.
+    return startGateway(sim, { redisPort: redis.port, env: { CACHE_TTL_SECONDS: '1', PROVIDER_TIMEOUT_MS: '2000', STALE_WAIT_MS: '2000' } });
   }, () => redis.stop());
 
   it('answers every request while Redis is gone, then uses it again once it is back', async () => {
