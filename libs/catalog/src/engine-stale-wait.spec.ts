@@ -1,4 +1,5 @@
-import { FakeProvider, after, buildEngine, read, settle, tagOf, track, useFakeClock } from './engine-spec-support';
+import { CachedCatalog, MemoryCatalogStore } from './catalog-store';
+import { FakeProvider, after, buildEngine, read, settle, tagOf, track, upstream, useFakeClock } from './engine-spec-support';
 
 // TTL 60 s, stale window 600 s, no refresh ahead, budget 5 s, STALE_WAIT_MS 300: a catalog read at 60 s is stale.
 describe('CatalogEngine with a stale catalog in hand (staleWaitMs)', () => {
@@ -91,5 +92,39 @@ describe('CatalogEngine with a stale catalog in hand (staleWaitMs)', () => {
     expect(waited.settled).toBe(false);
     await clock.to(724_000);
     expect(waited.value).toMatchObject({ status: 'ok', cache: 'miss' });
+  });
+});
+
+describe('CatalogEngine on refresh=true', () => {
+  useFakeClock();
+
+  /** Counts reads: a large catalog's read from Redis is a parse, not worth making before a fetch that replaces it. */
+  class CountingStore extends MemoryCatalogStore {
+    reads = 0;
+    override async get(key: string): Promise<CachedCatalog | null> {
+      this.reads++;
+      return super.get(key);
+    }
+  }
+
+  it('asks the vendor without reading the cached catalog first', async () => {
+    const a = new FakeProvider('a');
+    const store = new CountingStore();
+    const { engine } = buildEngine([a], { refreshAheadRatio: 1 }, store);
+    await read(engine);
+    const readsBefore = store.reads;
+    expect(await read(engine, 'a', true)).toMatchObject({ status: 'ok', cache: 'bypass' });
+    expect(store.reads).toBe(readsBefore);
+  });
+
+  it('still falls back to the cached catalog when the vendor fails', async () => {
+    const a = new FakeProvider('a');
+    const store = new CountingStore();
+    const { engine } = buildEngine([a], { refreshAheadRatio: 1 }, store);
+    await read(engine);
+    a.failWith(upstream('UPSTREAM_UNAVAILABLE'));
+    const slice = await read(engine, 'a', true);
+    expect(slice).toMatchObject({ status: 'stale', cache: 'stale', error: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(tagOf(slice)).toBe('a#1');
   });
 });

@@ -147,11 +147,13 @@ export class CatalogEngine {
     const key = this.cacheKey(runtime.provider);
     const latency = () => Math.round(performance.now() - started);
 
-    // Read at once: the answer on a hit, and the fallback should the refresh fail (bypass requests too).
-    const cachedRead = withinBudget(this.store.get(key), deadline, () => null);
+    // Read at once: the answer on a hit, and the fallback should the refresh fail. `refresh=true` reads it only
+    // if the fetch fails: a large catalog's read (a Redis parse) must not delay the fetch it asked for.
+    const readCached = () => withinBudget(this.store.get(key), deadline, () => null);
+    const cachedRead = bypassCache ? null : readCached();
     // A stale catalog in hand: the refresh is waited for only briefly (not on `refresh=true`, which asked for it).
     let waitUntil = deadline;
-    if (!bypassCache) {
+    if (cachedRead) {
       const cached = await cachedRead;
       if (cached && this.freshness.isFresh(cached)) {
         if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
@@ -172,7 +174,7 @@ export class CatalogEngine {
     } catch (caught) {
       const error = toGatewayError(caught, providerId);
       // Stale-if-error: an older catalog inside the stale window beats no answer.
-      const stale = await withinBudget(cachedRead, deadline, () => null);
+      const stale = await (cachedRead ?? readCached());
       if (stale && this.freshness.isServableStale(stale)) {
         return this.emit({ provider: providerId, status: 'stale', cache: 'stale', ageSeconds: this.freshness.ageSeconds(stale), version: versionOf(stale), images: stale.images, latencyMs: latency(), error });
       }
