@@ -28,4 +28,26 @@ describe('MetricsService', () => {
     // The 80 ms block made at least one sample later than 25 ms.
     expect(under25ms).toBeLessThan(count);
   });
+  it('counts each request and slice in the series of its own labels (the series are resolved once and reused)', async () => {
+    const metrics = new MetricsService();
+    metrics.onHttpResponse('GET', '/images', 200, 10);
+    metrics.onHttpResponse('GET', '/images', 200, 30);
+    metrics.onHttpResponse('GET', '/images', 304, 1);
+    const requests = await metrics.registry.getSingleMetricAsString('gateway_http_requests_total');
+    expect(requests).toContain('gateway_http_requests_total{method="GET",route="/images",status="200"} 2');
+    expect(requests).toContain('gateway_http_requests_total{method="GET",route="/images",status="304"} 1');
+    const duration = await metrics.registry.getSingleMetricAsString('gateway_http_request_duration_seconds');
+    expect(duration).toContain('gateway_http_request_duration_seconds_sum{method="GET",route="/images"} 0.041');
+    expect(duration).toContain('gateway_http_request_duration_seconds_count{method="GET",route="/images"} 3');
+
+    const slice = { provider: 'p', status: 'ok', cache: 'hit', images: [{}, {}], latencyMs: 0 } as never;
+    metrics.onSlice(slice);
+    metrics.onSlice({ ...(slice as object), images: [{}] } as never);
+    metrics.onSlice({ ...(slice as object), status: 'error', cache: 'miss', images: [] } as never);
+    expect(await metrics.registry.getSingleMetricAsString('gateway_cache_requests_total')).toMatch(/outcome="hit"\} 2[\s\S]*outcome="miss"\} 1/);
+    expect(await metrics.registry.getSingleMetricAsString('gateway_provider_slices_total')).toMatch(/status="ok"\} 2[\s\S]*status="error"\} 1/);
+    // An error slice leaves the last size in place.
+    expect(await metrics.registry.getSingleMetricAsString('gateway_catalog_images')).toContain('gateway_catalog_images{provider="p"} 1');
+    metrics.onModuleDestroy();
+  });
 });

@@ -27,6 +27,9 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
   private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
 
   private readonly unknownCodes = new Map<string, Set<string>>();
+  /** Per-request series resolved once per label set: prom-client would hash the labels object on every call. */
+  private readonly httpSeries = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string> }>();
+  private readonly sliceSeries = new Map<string, { cache: Counter.Internal; slices: Counter.Internal; size: Gauge.Internal<string> }>();
 
   private readonly loopSampler: NodeJS.Timeout;
 
@@ -80,9 +83,15 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
   }
 
   onSlice(slice: CatalogSlice): void {
-    this.cacheOutcomes.inc({ provider: slice.provider, outcome: slice.cache });
-    this.slices.inc({ provider: slice.provider, status: slice.status });
-    if (slice.status !== 'error') this.catalogSize.set({ provider: slice.provider }, slice.images.length);
+    const key = `${slice.provider} ${slice.cache} ${slice.status}`;
+    let series = this.sliceSeries.get(key);
+    if (!series) {
+      series = { cache: this.cacheOutcomes.labels(slice.provider, slice.cache), slices: this.slices.labels(slice.provider, slice.status), size: this.catalogSize.labels(slice.provider) };
+      this.sliceSeries.set(key, series);
+    }
+    series.cache.inc();
+    series.slices.inc();
+    if (slice.status !== 'error') series.size.set(slice.images.length);
   }
 
   onCircuitChange(provider: string, state: CircuitStateName): void {
@@ -93,9 +102,16 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
     this.catalogFetches.observe({ provider, outcome: error?.code ?? 'ok' }, durationMs / 1000);
   }
 
+  /** `route` is the matched route pattern (or `unmatched`), `method` Fastify's known verbs: the label sets are bounded. */
   onHttpResponse(method: string, route: string, status: number, durationMs: number): void {
-    this.httpRequests.inc({ method, route, status: String(status) });
-    this.httpDuration.observe({ method, route }, durationMs / 1000);
+    const key = `${method} ${route} ${status}`;
+    let series = this.httpSeries.get(key);
+    if (!series) {
+      series = { requests: this.httpRequests.labels(method, route, String(status)), duration: this.httpDuration.labels(method, route) };
+      this.httpSeries.set(key, series);
+    }
+    series.requests.inc();
+    series.duration.observe(durationMs / 1000);
   }
 }
 
