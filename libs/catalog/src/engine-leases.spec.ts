@@ -90,6 +90,18 @@ describe('CatalogEngine fetch leases on a fake clock', () => {
     expect(hub.held(A.engine.cacheKey(pa))).toBe(false);
   });
 
+  it('a read at exactly the TTL does not adopt the shared catalog it found expired: it asks its provider', async () => {
+    const hub = new LeaseHub();
+    const shared = new MemoryCatalogStore();
+    const [pa, pb] = [new FakeProvider('a', 'A'), new FakeProvider('a', 'B')];
+    const A = buildEngine([pa], { refreshAheadRatio: 1 }, shared, hub.replica('A'));
+    const B = buildEngine([pb], { refreshAheadRatio: 1 }, shared, hub.replica('B'));
+    await read(A.engine);
+    await clock.to(60_000);
+    const b = await read(B.engine);
+    expect([b.cache, b.ageSeconds, tagOf(b), pb.calls.length]).toEqual(['miss', 0, 'B#1', 1]);
+  });
+
   it('a refresh ahead whose shared copy is the very one it holds asks its provider', async () => {
     const hub = new LeaseHub();
     const b = new FakeProvider('a', 'B');

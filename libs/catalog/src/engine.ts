@@ -164,8 +164,9 @@ export class CatalogEngine {
     }
 
     try {
-      // A refresh asked for by the caller must not be answered by a fetch older than the request.
-      const notBefore = bypassCache ? Date.now() : Date.now() - this.freshness.ttlMs;
+      // A refresh asked for by the caller must not be answered by a fetch older than the request; any other read by
+      // a fresh catalog only (one exactly TTL old is expired, as Freshness has it).
+      const notBefore = bypassCache ? Date.now() : Date.now() - this.freshness.ttlMs + 1;
       // The fetch keeps its own deadline: cut short here, it goes on and lands in the cache for the next reads.
       const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), waitUntil, () => {
         throw upstreamTimeout(providerId, waitUntil < deadline ? this.options.staleWaitMs! : this.options.providerTimeoutMs);
