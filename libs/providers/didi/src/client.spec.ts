@@ -103,7 +103,8 @@ describe('DiDi client against a loopback upstream', () => {
   it('drops an item without cimgUuid and says so in the log', async () => {
     const { provider, deps } = await didi(pagesOf({ bj: [item('good'), { ...docItem, cimgUuid: undefined }] }));
     expect((await provider.listCatalog(context())).map((image) => image.id)).toEqual(['didi:good']);
-    expect(deps.logLines.filter((line) => line.includes('"skipped":1'))).toHaveLength(1);
+    const [line] = deps.logLines.filter((l) => l.includes('"skipped":1'));
+    expect(JSON.parse(line)).toMatchObject({ level: 'warn', provider: 'didi', skipped: 1, msg: expect.stringMatching(/^catalog items without cimgUuid/) });
   });
 
   it('turns an errno envelope into its problem, and tells the observer the vendor code', async () => {
