@@ -164,7 +164,8 @@ export function redactKeepingEscapes(text: string, start: number, end: number, r
     const unicode = /\\u([0-9A-Fa-f]{0,3})$/.exec(text.slice(Math.max(0, start - 5), start));
     if (unicode && escapingBackslash(text, start - unicode[0].length)) head = 4 - unicode[1].length;
   }
-  head = Math.min(head, end - start);
+  // The whole match is the rest of an escape (`u00e` of `\u00e9`): it is not the secret, and cutting it would break the line.
+  if (head >= end - start) return text.slice(start, end);
   const tail = end - start > head && escapingBackslash(text, end - 1) ? '\\' : '';
   return text.slice(start, start + head) + replacement + tail;
 }
