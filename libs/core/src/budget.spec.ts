@@ -98,6 +98,14 @@ describe('withinBudget', () => {
     expect(settled).toBe('late');
   });
 
+  it('counts the deadline from now, however long the process has run', async () => {
+    await jest.advanceTimersByTimeAsync(5000);
+    let settled: string | undefined;
+    void withinBudget(new Promise<string>(() => {}), performance.now() + 1000, () => 'late').then((value) => (settled = value));
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(settled).toBe('late');
+  });
+
   it('rejects with what onTimeout() throws', async () => {
     const result = withinBudget(new Promise<string>(() => {}), performance.now() + 10, () => {
       throw new Error('spent');

@@ -99,7 +99,10 @@ describe('isoToUtc', () => {
 
 describe('compactRecord', () => {
   it('drops undefined, null and "" and keeps every other value, falsy ones too', () => {
-    expect(compactRecord({ a: undefined, b: null, c: '', d: 0, e: false, f: 'x', g: [], h: {} })).toEqual({ d: 0, e: false, f: 'x', g: [], h: {} });
+    const compacted = compactRecord({ a: undefined, b: null, c: '', d: 0, e: false, f: 'x', g: [], h: {} });
+    expect(compacted).toEqual({ d: 0, e: false, f: 'x', g: [], h: {} });
+    // toEqual overlooks a key holding undefined: the keys themselves are checked too.
+    expect(Object.keys(compacted)).toEqual(['d', 'e', 'f', 'g', 'h']);
   });
 });
 

@@ -20,6 +20,11 @@ describe('describeRules', () => {
     expect(describeRules(RULES, 'createImage')).toBe('from a snapshot only; takes name, description, fromSnapshot; requires fromSnapshot');
   });
 
+  it('lists several accepted and required fields comma-separated', () => {
+    const rules: ProviderRules = { writes: { copy: { accepted: ['name', 'region'], required: ['name', 'region'] } } };
+    expect(describeRules(rules, 'copyImage')).toBe('takes name, region; requires name, region');
+  });
+
   it('leaves out "requires" when nothing is required', () => {
     expect(describeRules(RULES, 'updateImage')).toBe('takes name');
   });
