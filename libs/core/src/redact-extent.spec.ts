@@ -64,4 +64,14 @@ describe('SecretRedactor forms', () => {
     expect(new SecretRedactor(['u00e']).text(line)).toBe(line);
     expect(() => JSON.parse(new SecretRedactor(['u00e']).text(line))).not.toThrow();
   });
+
+  it('finds a secret with no letters or digits (its prefilter anchor is the whole pattern)', () => {
+    expect(new SecretRedactor(['!@#$%^&*']).text('key=!@#$%^&* end')).toBe('key=[REDACTED] end');
+  });
+
+  it('finds the JSON-escaped form of a secret in base64, inside a longer JSON string', () => {
+    const document = Buffer.from(JSON.stringify({ note: 'x pa"ss-word-1 y' })).toString('base64');
+    expect(new SecretRedactor(['pa"ss-word-1']).text(`blob ${document}`)).toBe('blob [REDACTED]');
+  });
 });
+
