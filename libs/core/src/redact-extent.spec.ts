@@ -73,5 +73,10 @@ describe('SecretRedactor forms', () => {
     const document = Buffer.from(JSON.stringify({ note: 'x pa"ss-word-1 y' })).toString('base64');
     expect(new SecretRedactor(['pa"ss-word-1']).text(`blob ${document}`)).toBe('blob [REDACTED]');
   });
+
+  it('keeps no part of a secret after a \\u that is not an escape of the characters it precedes', () => {
+    // Not JSON (a \u then an escaped backslash), as a vendor's plain-text error may be: the secret goes whole.
+    expect(new SecretRedactor(['a0a0a0b1']).text('x \\u\\\\a0a0a0b1')).toBe('x \\u\\\\[REDACTED]');
+  });
 });
 
