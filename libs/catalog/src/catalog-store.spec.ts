@@ -79,6 +79,42 @@ describe('catalog stores (real Redis)', () => {
   });
 });
 
+describe('RedisCatalogStore edges (real Redis)', () => {
+  let redis: Redis;
+  const prefix = uniquePrefix('store-edges');
+  const many = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: `a:${i}`, provider: 'a', providerImageId: String(i), name: `${tag}-${i}` } as Image));
+
+  beforeAll(() => { redis = testRedisClient(); });
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  it('writes a catalog of exactly two parts (4,000 images) as valid JSON', async () => {
+    const store = new RedisCatalogStore(redis, recordingDeps().logger);
+    const exact = many(4000, 'exact');
+    await store.set(`${prefix}exact`, { images: exact, fetchedAt: 3 }, 60_000);
+    expect(await store.get(`${prefix}exact`)).toEqual({ images: exact, fetchedAt: 3 });
+  });
+
+  it('writes two large catalogs at once, each under a temporary key of its own', async () => {
+    const store = new RedisCatalogStore(redis, recordingDeps().logger);
+    const [first, second] = [many(4500, 'first'), many(4500, 'second')];
+    await Promise.all([store.set(`${prefix}one`, { images: first, fetchedAt: 1 }, 60_000), store.set(`${prefix}two`, { images: second, fetchedAt: 2 }, 60_000)]);
+    expect((await store.get(`${prefix}one`))?.images).toEqual(first);
+    expect((await store.get(`${prefix}two`))?.images).toEqual(second);
+  });
+
+  it('reads a missing key as a miss without a warning, and an entry stored without a version as one without', async () => {
+    const deps = recordingDeps();
+    const store = new RedisCatalogStore(redis, deps.logger);
+    expect(await store.get(`${prefix}absent`)).toBeNull();
+    expect(deps.logLines).toEqual([]);
+    await store.set(`${prefix}unversioned`, { images, fetchedAt: 4 }, 60_000);
+    expect(Object.keys((await store.get(`${prefix}unversioned`))!)).toEqual(['fetchedAt', 'images']);
+  });
+});
+
 describe('RedisCatalogStore entries and failures (real Redis)', () => {
   let redis: Redis;
   const prefix = uniquePrefix('store-shape');
