@@ -1,6 +1,6 @@
 import { CallContext, GatewayError, Image, ImageProvider } from '@images/core';
-import type { Redis } from 'ioredis';
-import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
+import { Redis } from 'ioredis';
+import { deleteKeysWithPrefix, recordingDeps, testRedisClient, testRedisUrl, uniquePrefix } from '@images/testing';
 import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from './catalog-store';
 import { RedisCoordination } from './coordination';
 import { CatalogEngine, EngineOptions } from './engine';
@@ -152,5 +152,29 @@ describe('CatalogEngine across replicas sharing Redis', () => {
     expect(slice.cache).toBe('hit');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(provider.calls).toBe(2);
+  });
+});
+
+describe('RedisCoordination subscribing late', () => {
+  it('subscribes once its connection is ready when Redis was not reachable at construction', async () => {
+    const publisher = testRedisClient();
+    // No offline queue and not yet connected: the first subscribe fails (it only starts the connection), as with
+    // Redis down at start-up; the subscription must come from the connection's 'ready'.
+    const subscriber = new Redis(testRedisUrl(), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const prefix = uniquePrefix('late-subscribe');
+    const coordination = new RedisCoordination(publisher, subscriber, prefix, recordingDeps().logger);
+    const heard: string[] = [];
+    coordination.onInvalidation((key) => heard.push(key));
+    try {
+      const deadline = Date.now() + 2000;
+      while (heard.length === 0 && Date.now() < deadline) {
+        await publisher.publish(`${prefix}catalog:invalidations`, 'k1');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(heard[0]).toBe('k1');
+    } finally {
+      await coordination.close();
+      await publisher.quit();
+    }
   });
 });
