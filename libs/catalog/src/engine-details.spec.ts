@@ -1,18 +1,8 @@
-import { CallContext, Image } from '@images/core';
-import { FakeProvider, SlowReadStore, buildEngine, catalogOf, read, settle, track, upstream, useFakeClock } from './engine-spec-support';
+import { FakeProvider, LookupProvider, SlowReadStore, buildEngine, catalogOf, read, settle, track, upstream, useFakeClock } from './engine-spec-support';
 
 // What a metric, a log line or a lookup relies on: durations that are durations, one warning per degraded slice and
 // none for a healthy one, a lookup that waits for a slow cache read rather than asking the vendor, and a lookup miss
 // that does not refetch the catalog.
-
-class CountingLookups extends FakeProvider {
-  override readonly capabilities = ['list', 'get'] as never;
-  lookups: string[] = [];
-  async getImage(providerImageId: string, _ctx: CallContext): Promise<Image | null> {
-    this.lookups.push(providerImageId);
-    return catalogOf(this.id, 'lookup').find((image) => image.providerImageId === providerImageId) ?? null;
-  }
-}
 
 const degradedWarnings = (logLines: string[]) => logLines.map((line) => JSON.parse(line)).filter((line) => line.msg === 'provider slice degraded');
 
@@ -45,7 +35,7 @@ describe('CatalogEngine details', () => {
   });
 
   it('answers a lookup from the fresh catalog after a slow cache read, within the budget, without the vendor', async () => {
-    const a = new CountingLookups('a');
+    const a = new LookupProvider('a');
     const { engine } = buildEngine([a], { refreshAheadRatio: 1 }, new SlowReadStore(20));
     const warm = track(read(engine));
     await clock.to(40);

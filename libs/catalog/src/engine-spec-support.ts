@@ -296,3 +296,22 @@ export class FakeCoordination implements CatalogCoordination {
   }
   async close(): Promise<void> {}
 }
+
+/** A provider with an exact lookup that answers from its own table (pending where told) and counts its calls. */
+export class LookupProvider extends FakeProvider {
+  override readonly capabilities = ['list', 'get'] as never;
+  lookups: string[] = [];
+  pending = new Set<string>();
+  lookupFailure: GatewayError | null = null;
+
+  override async listCatalog(ctx: CallContext): Promise<Image[]> {
+    const images = await super.listCatalog(ctx);
+    return images.map((image) => (this.pending.has(image.providerImageId) ? { ...image, status: 'pending' as const } : image));
+  }
+
+  async getImage(providerImageId: string): Promise<Image | null> {
+    this.lookups.push(providerImageId);
+    if (this.lookupFailure) throw this.lookupFailure;
+    return catalogOf(this.id, 'lookup').find((image) => image.providerImageId === providerImageId) ?? null;
+  }
+}
