@@ -219,5 +219,9 @@ describe('secrets', () => {
     // The echoed credentials reached the gateway and were scrubbed.
     expect(bodies.filter((body) => body.includes('[REDACTED]')).length).toBeGreaterThanOrEqual(VENDORS.length);
     for (const secret of secrets) expect(everything).not.toContain(secret);
+    // Each line names its provider once: a repeated key is invalid for strict JSON parsers.
+    const failedCalls = gateway.logs.filter((line) => line.includes('"msg":"upstream call failed"'));
+    expect(new Set(failedCalls.map((line) => (JSON.parse(line) as { provider: string }).provider))).toEqual(new Set(VENDORS));
+    for (const line of failedCalls) expect(line.match(/"provider":/g)).toHaveLength(1);
   });
 });

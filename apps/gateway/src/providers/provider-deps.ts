@@ -6,7 +6,11 @@ import { GatewayConfig } from '../config/gateway-config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 
-/** What each vendor module hands its provider: the metrics observer, a logger naming it, its pool size, the one redactor. */
+/**
+ * What each vendor module hands its provider: the metrics observer, a logger, its pool size, the one redactor. The
+ * provider's lines name it themselves (`provider`), so the logger does not bind it again: a repeated key is invalid JSON
+ * for strict parsers.
+ */
 @Injectable()
 export class GatewayProviderDeps implements ProviderDepsSource {
   constructor(
@@ -16,10 +20,10 @@ export class GatewayProviderDeps implements ProviderDepsSource {
     private readonly redactor: SecretRedactor,
   ) {}
 
-  depsFor(providerId: string): ProviderDeps {
+  depsFor(): ProviderDeps {
     return {
       observer: this.metrics,
-      logger: this.logger.child({ provider: providerId }),
+      logger: this.logger.child({ component: 'upstream' }),
       maxConcurrentRequests: this.config.providerMaxConcurrency,
       maxStreams: this.config.limits.downloadMaxConcurrency,
       redactor: this.redactor,
