@@ -127,6 +127,12 @@ describe('GET /images over the four simulated vendors', () => {
     expect(body.requestId).toBe(headers.get('x-request-id'));
   });
 
+  it.each(['limit=abc', 'limit=-1', 'limit=1.5', 'limit=', 'limit=10&limit=20', 'limit=0', 'limit=201'])('names what is wrong with %s', async (query) => {
+    const { status, body } = await getJson(`${gateway.url}/images?${query}`);
+    expect(status).toBe(400);
+    expect(body.detail).toBe('limit must be one whole number from 1 to 200');
+  });
+
   it('answers a hostile path with a problem, not a framework error', async () => {
     const { status, headers, body } = await getJson(`${gateway.url}/images/${'x'.repeat(3000)}`);
     expect(status).toBe(400);

@@ -4,6 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'cl
 import { ARCHITECTURES, Architecture, IMAGE_STATUSES, ImageStatus, OS_TYPES, OsType } from '@images/core';
 import { DEFAULT_SORT, SORT_KEYS, SortKey } from '@images/query';
 
+const LIMIT_RULE = 'must be one whole number from 1 to 200';
+
 export const FILTER_VISIBILITIES = ['public', 'private', 'shared', 'market'] as const;
 
 /** `GET /images` query (API.md section 4). Any other parameter is a 400. */
@@ -54,9 +56,10 @@ export class ListImagesQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, type: 'integer' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : value))
-  @IsInt()
-  @Min(1)
-  @Max(200)
+  // One message for every way to get it wrong (a word, a fraction, a sign, empty, repeated, out of range).
+  @IsInt({ message: LIMIT_RULE })
+  @Min(1, { message: LIMIT_RULE })
+  @Max(200, { message: LIMIT_RULE })
   limit?: number;
 
   @ApiPropertyOptional({ description: "Opaque: the previous page's page.nextCursor, with the same filters and sort" })
