@@ -34,6 +34,17 @@ describe('MemoryCatalogStore', () => {
 
   it('is null for a key it never had', async () => {
     expect(await new MemoryCatalogStore().get('nope')).toBeNull();
+    expect(new MemoryCatalogStore().readNow('nope')).toBeNull();
+  });
+
+  it('answers readNow from memory, as get does, until the retention ends', async () => {
+    const store = new MemoryCatalogStore();
+    const entry = catalog('1', T0);
+    await store.set('k', entry, 1000);
+    jest.setSystemTime(T0 + 999);
+    expect(store.readNow('k')).toBe(entry);
+    jest.setSystemTime(T0 + 1000);
+    expect(store.readNow('k')).toBeNull();
   });
 
   it('forgets the least recently written key once it holds maxEntries', async () => {
@@ -94,6 +105,24 @@ describe('TieredCatalogStore', () => {
     jest.setSystemTime(T0 + 1000);
     await store.get('k');
     expect(shared.reads).toBe(2);
+  });
+
+  it('tells without I/O (readNow) exactly when get would answer from memory', async () => {
+    const { shared, store } = build();
+    expect(store.readNow('k')).toBeUndefined();
+    const entry = catalog('1', T0);
+    await store.set('k', entry, 60_000);
+    jest.setSystemTime(T0 + 9_999);
+    expect(store.readNow('k')).toBe(entry);
+    // Stale: only the shared tier can tell, until it was asked less than a second ago.
+    jest.setSystemTime(T0 + 10_000);
+    expect(store.readNow('k')).toBeUndefined();
+    await store.get('k');
+    jest.setSystemTime(T0 + 10_999);
+    expect(store.readNow('k')).toBe(entry);
+    jest.setSystemTime(T0 + 11_000);
+    expect(store.readNow('k')).toBeUndefined();
+    expect(shared.reads).toBe(1);
   });
 
   it('asks the shared tier when it has no local copy, every time', async () => {

@@ -52,7 +52,7 @@ describe('catalog stores (real Redis)', () => {
   it('asks Redis about a stale local copy at most once per recheck interval, unless asked for the shared copy', async () => {
     const shared = new RedisCatalogStore(redis, logger);
     let reads = 0;
-    const counting = { ...shared, backend: shared.backend, get: (key: string) => { reads++; return shared.get(key); }, getShared: (key: string) => shared.get(key), set: shared.set.bind(shared), delete: shared.delete.bind(shared), evictLocal: () => undefined };
+    const counting = { ...shared, backend: shared.backend, get: (key: string) => { reads++; return shared.get(key); }, getShared: (key: string) => shared.get(key), set: shared.set.bind(shared), delete: shared.delete.bind(shared), evictLocal: () => undefined, readNow: () => undefined };
     const store = new TieredCatalogStore(new MemoryCatalogStore(), counting, 1000, 120_000, 200);
     await store.set(`${prefix}stale`, { images, fetchedAt: Date.now() - 5000 }, 120_000);
     for (let i = 0; i < 10; i++) await store.get(`${prefix}stale`);

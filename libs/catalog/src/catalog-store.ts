@@ -24,6 +24,11 @@ export interface CatalogStore {
   delete(key: string): Promise<void>;
   /** Drops this process's copy only (another replica already changed the shared one). */
   evictLocal(key: string): void;
+  /**
+   * What get() would answer, when it can tell without I/O (from process memory); undefined when only get() can. A warm
+   * read then costs no promise race and no timer per provider.
+   */
+  readNow(key: string): CachedCatalog | null | undefined;
 }
 
 /** The in-process store: the whole cache when no Redis is configured, the first tier in front of Redis otherwise. */
@@ -38,6 +43,10 @@ export class MemoryCatalogStore implements CatalogStore {
   }
 
   async getShared(key: string): Promise<CachedCatalog | null> {
+    return this.peek(key);
+  }
+
+  readNow(key: string): CachedCatalog | null | undefined {
     return this.peek(key);
   }
 
@@ -137,6 +146,10 @@ export class RedisCatalogStore implements CatalogStore {
   }
 
   evictLocal(): void {}
+
+  readNow(): undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -158,10 +171,15 @@ export class TieredCatalogStore implements CatalogStore {
   ) {}
 
   async get(key: string): Promise<CachedCatalog | null> {
+    return this.readNow(key) ?? this.getShared(key);
+  }
+
+  /** The local copy while it is fresh, or stale but Redis was asked about it less than `recheckMs` ago. */
+  readNow(key: string): CachedCatalog | undefined {
     const local = this.memory.peek(key);
     if (local && Date.now() - local.fetchedAt < this.freshMs) return local;
     if (local && Date.now() - (this.sharedCheckedAt.get(key) ?? 0) < this.recheckMs) return local;
-    return this.getShared(key);
+    return undefined;
   }
 
   async getShared(key: string): Promise<CachedCatalog | null> {

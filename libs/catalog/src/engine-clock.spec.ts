@@ -5,6 +5,19 @@ import { EPOCH, FakeProvider, KeepingStore, after, buildEngine, read, settle, ta
 describe('CatalogEngine freshness on a fake clock', () => {
   const clock = useFakeClock();
 
+  it('answers a hit held in memory without a timer (no race against the budget)', async () => {
+    const { engine } = buildEngine([new FakeProvider('a')]);
+    await read(engine);
+    await settle();
+    const timers = jest.spyOn(global, 'setTimeout');
+    try {
+      expect(await read(engine)).toMatchObject({ status: 'ok', cache: 'hit' });
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+  });
+
   describe('refresh ahead', () => {
     it('answers from the cache, without calling the provider, until just before 80% of the TTL', async () => {
       const a = new FakeProvider('a');

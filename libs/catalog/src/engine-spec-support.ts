@@ -211,6 +211,10 @@ export class SlowReadStore extends MemoryCatalogStore {
     await new Promise((resolve) => setTimeout(resolve, this.readMs));
     return super.get(key);
   }
+  /** Nothing is in memory: every read is the slow one. */
+  override readNow(): undefined {
+    return undefined;
+  }
 }
 
 /**
@@ -238,6 +242,10 @@ export class ReplicaStore implements CatalogStore {
   }
   evictLocal(key: string): void {
     this.local.evictLocal(key);
+  }
+  /** Like Redis: only get() can tell (it decides between the local and the shared copy). */
+  readNow(): undefined {
+    return undefined;
   }
 }
 

@@ -1,6 +1,6 @@
 import { CircuitState } from 'cockatiel';
 import { GatewayError, Image, ImageProvider, ProviderLogger, callBudget, isGatewayError, upstreamTimeout, withinBudget } from '@images/core';
-import { CatalogStore } from './catalog-store';
+import { CachedCatalog, CatalogStore } from './catalog-store';
 import { circuitStateName, providerBreaker, toGatewayError } from './circuits';
 import { CatalogCoordination, LocalCoordination } from './coordination';
 import { CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState } from './engine-types';
@@ -98,7 +98,7 @@ export class CatalogEngine {
   private async fromFreshCatalog(providerId: string, providerImageId: string): Promise<ImageLookup | null> {
     const started = performance.now();
     const { provider } = this.runtime(providerId);
-    const cached = await withinBudget(this.store.get(this.cacheKey(provider)), started + this.options.providerTimeoutMs, () => null);
+    const cached = await this.readCached(this.cacheKey(provider), started + this.options.providerTimeoutMs);
     if (!cached || !this.freshness.isFresh(cached)) return null;
     const image = imagesById(cached.images).get(providerImageId);
     if (!image || (image.status === 'pending' && typeof provider.getImage === 'function')) return null;
@@ -149,7 +149,7 @@ export class CatalogEngine {
 
     // Read at once: the answer on a hit, and the fallback should the refresh fail. `refresh=true` reads it only
     // if the fetch fails: a large catalog's read (a Redis parse) must not delay the fetch it asked for.
-    const readCached = () => withinBudget(this.store.get(key), deadline, () => null);
+    const readCached = () => this.readCached(key, deadline);
     const cachedRead = bypassCache ? null : readCached();
     // A stale catalog in hand: the refresh is waited for only briefly (not on `refresh=true`, which asked for it).
     let waitUntil = deadline;
@@ -181,6 +181,12 @@ export class CatalogEngine {
       }
       return this.emit({ provider: providerId, status: 'error', cache: bypassCache ? 'bypass' : 'miss', images: [], latencyMs: latency(), error });
     }
+  }
+
+  /** The cached catalog: from memory at once when the store can tell, else within the deadline (a slow Redis is a miss). */
+  private readCached(key: string, deadline: number): Promise<CachedCatalog | null> {
+    const inMemory = this.store.readNow(key);
+    return inMemory !== undefined ? Promise.resolve(inMemory) : withinBudget(this.store.get(key), deadline, () => null);
   }
 
   private emit(slice: CatalogSlice): CatalogSlice {
