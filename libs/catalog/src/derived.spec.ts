@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Image } from '@images/core';
-import { catalogVersion, imageVersion, imagesById, versionOf } from './derived';
+import { catalogVersion, imageVersion, imagesById, imagesJson, serialisedImage, versionOf } from './derived';
 import { catalogOf } from './engine-spec-support';
 
 // What is derived from a catalog, checked against an independent computation of the same definition.
@@ -47,6 +47,23 @@ describe('imageVersion', () => {
     const [image] = catalogOf('p', 'x');
     expect(imageVersion(image)).toBe(createHash('sha256').update(JSON.stringify(image)).digest('base64url').slice(0, 22));
     expect(imageVersion({ ...image, name: 'other' })).not.toBe(imageVersion(image));
+  });
+});
+
+describe('serialisedImage and imagesJson', () => {
+  it("is the image's JSON, made once per image object", () => {
+    const [image] = catalogOf('p', 'x');
+    const first = serialisedImage(image);
+    expect(first.json).toBe(JSON.stringify(image));
+    expect(first.version).toBe(imageVersion(image));
+    expect(serialisedImage(image)).toBe(first);
+    expect(serialisedImage({ ...image })).not.toBe(first);
+  });
+
+  it('joins them into exactly what JSON.stringify makes of the list', () => {
+    const images = catalogOf('p', 'x').slice(0, 3);
+    expect(imagesJson(images)).toBe(JSON.stringify(images));
+    expect(imagesJson([])).toBe('[]');
   });
 });
 

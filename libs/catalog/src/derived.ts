@@ -25,9 +25,36 @@ export function versionOf(entry: CachedCatalog): string {
   return entry.version ?? `t${entry.fetchedAt}`;
 }
 
+/** An image's JSON text and content version (the ETag of `GET /images/{id}`). */
+export interface SerialisedImage {
+  readonly json: string;
+  readonly version: string;
+}
+
+const serialised = new WeakMap<Image, SerialisedImage>();
+
+/**
+ * An image's JSON and version, made once per image object: a cached catalog's images are serialised once, however
+ * many answers carry them (catalog images are never changed in place; a refresh brings new objects).
+ */
+export function serialisedImage(image: Image): SerialisedImage {
+  let known = serialised.get(image);
+  if (!known) {
+    const json = JSON.stringify(image);
+    known = { json, version: createHash('sha256').update(json).digest('base64url').slice(0, 22) };
+    serialised.set(image, known);
+  }
+  return known;
+}
+
 /** One image's content version, for the ETag of `GET /images/{id}`. */
 export function imageVersion(image: Image): string {
-  return createHash('sha256').update(JSON.stringify(image)).digest('base64url').slice(0, 22);
+  return serialisedImage(image).version;
+}
+
+/** JSON.stringify(images), byte for byte, from each image's JSON made once. */
+export function imagesJson(images: readonly Image[]): string {
+  return `[${images.map((image) => serialisedImage(image).json).join(',')}]`;
 }
 
 const idMaps = new WeakMap<readonly Image[], ReadonlyMap<string, Image>>();

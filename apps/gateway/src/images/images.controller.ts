@@ -1,7 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Image } from '@images/core';
 import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
 import { asksNoCache } from '../common/cache-directives';
@@ -12,6 +11,7 @@ import { ListImagesQuery } from './dto/list-images.query';
 import { AnswerCaching } from './http-caching';
 import { ImagesService } from './images.service';
 
+const JSON_TYPE = 'application/json; charset=utf-8';
 const IF_NONE_MATCH = { name: 'If-None-Match', required: false, description: 'An ETag of an earlier answer: 304 with no body while it is still current' };
 
 const CACHING_HEADERS = {
@@ -48,7 +48,7 @@ export class ImagesController {
     const answer = await this.images.list(query, { bypassCache: asksNoCache(cacheControl), ifNoneMatch });
     attachSources(request, answer.slices);
     // The answer is JSON text already (an ImageList): sent as it is, with the type Fastify gives an object.
-    if (answer.body !== null) reply.type('application/json; charset=utf-8');
+    if (answer.body !== null) reply.type(JSON_TYPE);
     return conditional(reply, answer, answer.body);
   }
 
@@ -64,9 +64,11 @@ export class ImagesController {
     @RequestId() requestId: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<Image | undefined> {
+  ): Promise<string | undefined> {
     const answer = await this.images.get(id, requestId, ifNoneMatch);
-    return conditional(reply, answer, answer.image);
+    // The image's JSON, made once per cached image.
+    if (answer.body !== null) reply.type(JSON_TYPE);
+    return conditional(reply, answer, answer.body);
   }
 }
 

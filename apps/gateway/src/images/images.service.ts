@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogEngine, CatalogSlice } from '@images/catalog';
+import { CatalogEngine, CatalogSlice, imagesJson, serialisedImage } from '@images/catalog';
 import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, PageRequest, PageResult, queryImages } from '@images/query';
 import { GatewayConfig } from '../config/gateway-config';
@@ -34,8 +34,10 @@ export interface ListAnswer extends AnswerCaching {
   slices: readonly CatalogSlice[];
 }
 
+/** One image, and its JSON text (made once per image); both null when the caller's copy is current (304). */
 export interface ImageAnswer extends AnswerCaching {
   image: Image | null;
+  body: string | null;
 }
 
 /** The merged catalog: fan out through the engine, then filter, sort and page over every slice at once. */
@@ -88,7 +90,7 @@ export class ImagesService {
     if (!cached) {
       const index = this.indexes.of(slices);
       const page = this.page((request) => index.page(request), filters, sort, limit, query.cursor);
-      cached = { itemsJson: JSON.stringify(page.items), page: { limit, total: page.total, nextCursor: page.nextCursor }, countByProvider: page.totalByProvider };
+      cached = { itemsJson: imagesJson(page.items), page: { limit, total: page.total, nextCursor: page.nextCursor }, countByProvider: page.totalByProvider };
       this.answers.set(caching.etag, cached);
     }
     const sources = slices.map((slice) => toSourceReport(slice, cached.countByProvider[slice.provider] ?? 0, this.redactor));
@@ -112,7 +114,8 @@ export class ImagesService {
     const caching: AnswerCaching = from === 'vendor'
       ? { etag, cacheStatus: cacheStatus([], ttlSeconds, 'vendor'), maxAgeSeconds: null }
       : { etag, cacheStatus: cacheStatus([from], ttlSeconds), maxAgeSeconds: maxAgeSeconds([from], ttlSeconds) };
-    return { ...caching, image: matchesIfNoneMatch(ifNoneMatch, etag) ? null : image };
+    if (matchesIfNoneMatch(ifNoneMatch, etag)) return { ...caching, image: null, body: null };
+    return { ...caching, image, body: serialisedImage(image).json };
   }
 
   private selectProviders(provider: string | undefined): string[] {
