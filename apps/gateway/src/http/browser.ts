@@ -1,6 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 import type { CallersConfig } from '../config/callers-config';
 
 /** Answers are data, never pages: they may load nothing and be framed by nobody. */
@@ -29,19 +30,35 @@ export function isDocsRoute(request: FastifyRequest): boolean {
 }
 
 /**
+ * helmet's headers for `options`, taken once. Without a CSP (set per path below) they are the same on every answer;
+ * @fastify/helmet would build helmet's whole middleware again on every request and set them one by one.
+ */
+export function helmetHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
+  const headers: Record<string, string> = {};
+  const recorder = {
+    setHeader: (name: string, value: string) => void (headers[name] = value),
+    removeHeader: (name: string) => void delete headers[name],
+  };
+  helmet({ ...options, contentSecurityPolicy: false })({} as IncomingMessage, recorder as unknown as ServerResponse, () => undefined);
+  return Object.freeze(headers);
+}
+
+/**
  * Browser safety (API.md section 8): helmet's headers on every answer (`nosniff`, `Referrer-Policy: no-referrer`, a
  * CSP of `default-src 'none'`, the docs page a CSP that lets Swagger UI run); CORS for the allowed origins only, and
  * none at all without CORS_ORIGINS. Credentials travel in headers, never cookies, so no `Allow-Credentials`.
  */
 export async function secureForBrowsers(fastify: FastifyInstance, callers: CallersConfig): Promise<void> {
-  await fastify.register(helmet, {
-    contentSecurityPolicy: false,
+  const constant = helmetHeaders({
     referrerPolicy: { policy: 'no-referrer' },
     // With CORS configured, CORS decides who may read an answer from another origin.
     crossOriginResourcePolicy: callers.corsOrigins.length > 0 ? false : { policy: 'same-origin' },
   });
-  fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('Content-Security-Policy', isDocsRoute(request) ? DOCS_CSP : API_CSP);
+  const apiHeaders = { ...constant, 'Content-Security-Policy': API_CSP };
+  const docsHeaders = { ...constant, 'Content-Security-Policy': DOCS_CSP };
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.headers(isDocsRoute(request) ? docsHeaders : apiHeaders);
+    done();
   });
   if (callers.corsOrigins.length === 0) return;
   const allowed = new Set(callers.corsOrigins);

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { callerOf } from '../callers/caller';
 import { problemOf, sourcesOf } from '../common/request-log';
@@ -11,26 +11,33 @@ import type { MetricsService } from '../metrics/metrics.service';
  * caller, the remote address and the provider outcomes.
  */
 export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: MetricsService; lifecycle: LifecycleService; logger: Logger }): void {
-  fastify.addHook('onRequest', async (request, reply) => {
+  // Callback hooks, not async ones: no promise per hook per request.
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header('X-Request-Id', request.id);
+    done();
   });
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (deps.lifecycle.phase === 'draining') reply.header('Connection', 'close');
-    return payload;
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    const route = routeOf(request);
-    const latencyMs = reply.elapsedTime;
-    deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
-    if (route === '/metrics' || route.startsWith('/health')) return;
-    deps.logger.info(
-      {
-        reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
-        caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
-      },
-      'request',
-    );
+  fastify.addHook('onResponse', (request, reply, done) => {
+    countAndLog(request, reply, deps);
+    done();
   });
+}
+
+function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }): void {
+  const route = routeOf(request);
+  const latencyMs = reply.elapsedTime;
+  deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
+  if (route === '/metrics' || route.startsWith('/health')) return;
+  deps.logger.info(
+    {
+      reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
+      caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
+    },
+    'request',
+  );
 }
 
 /** A query parameter whose value the access log never shows: a caller may put a credential where it does not belong. */
