@@ -17,7 +17,9 @@ export function createLogger(level: string, redactor: SecretRedactor, destinatio
       redact: { paths: ['req.headers.authorization', 'req.headers["x-auth-token"]', 'req.headers["x-api-key"]', 'req.headers.cookie'], censor: '[REDACTED]' },
       hooks: { streamWrite: (line) => redactor.text(line) },
     },
-    destination,
+    // Asynchronous: lines written while a write is under way go out together in the next one, so a busy replica makes
+    // one write per batch, not per line. pino flushes what is left on exit.
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
 
