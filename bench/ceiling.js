@@ -32,6 +32,9 @@ async function run() {
     await withGateway(sim, 3300, { redisUrl, prefix: `bench-ceiling:${process.pid}:`, env: {} }, async (gateway) => {
       const first = await (await fetch(`${gateway.base}/images?limit=1`)).json();
       const urls = ['/images?limit=50', '/images?limit=200', `/images/${first.items[0].id}`, '/health/live'];
+      // A revalidation: the gateway answers 304 to its own ETag; the bare server an empty 304 to any If-None-Match.
+      const etag = (await fetch(`${gateway.base}/images?limit=50`)).headers.get('etag');
+      const conditional = { label: '/images?limit=50 If-None-Match (304)', url: '/images?limit=50', headers: { 'If-None-Match': etag } };
       // The gateway's own answers, warm, as the bare server will send them.
       const answers = {};
       for (const url of urls) {
@@ -40,13 +43,16 @@ async function run() {
       }
       const bare = await startBare(answers);
       try {
+        const cases = [...urls.map((url) => ({ label: url, url, headers: {} })), conditional];
         for (let r = 0; r < rounds; r++) {
-          for (const url of urls) {
+          for (const { label, url, headers } of cases) {
             const order = r % 2 === 0 ? [['gateway', gateway.base], ['bare', bare.base]] : [['bare', bare.base], ['gateway', gateway.base]];
             for (const [name, base] of order) {
-              const load = await loadInOwnProcess(`${base}${url}`, { connections: warmConnections, seconds: warmSeconds });
-              if (load.non2xx || load.errors) throw new Error(`${name} ${url}: ${load.non2xx} non-2xx, ${load.errors} errors`);
-              ((results[url] ??= { gateway: [], bare: [] })[name]).push(load);
+              const load = await loadInOwnProcess(`${base}${url}`, { connections: warmConnections, seconds: warmSeconds, headers });
+              const expected304 = label === conditional.label;
+              const wrong = expected304 ? load.non2xx - load.status3xx : load.non2xx;
+              if (wrong || load.errors || (expected304 && !load.status3xx)) throw new Error(`${name} ${label}: ${load.non2xx} non-2xx (${load.status3xx} 3xx), ${load.errors} errors`);
+              ((results[label] ??= { gateway: [], bare: [] })[name]).push(load);
             }
           }
         }
@@ -54,6 +60,7 @@ async function run() {
         await bare.stop();
       }
       for (const url of urls) results[url].bytes = Buffer.byteLength(answers[url].body);
+      results[conditional.label].bytes = 0;
     });
   } finally {
     await sim.close();

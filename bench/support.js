@@ -20,9 +20,12 @@ function simEnv(sim) {
 async function spawnGateway(sim, port, env, main = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')) {
   const child = spawn(process.execPath, [main], {
     // No caller checks or limits unless a benchmark sets them: the load comes from one address.
-    env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0', AUTH_DISABLED: 'true', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0', ...simEnv(sim), ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // LOG_LEVEL unset: the default (info), one access line per request, as in production.
+    env: { PATH: process.env.PATH, PORT: String(port), SHUTDOWN_DELAY_MS: '0', AUTH_DISABLED: 'true', RATE_LIMIT_PER_MINUTE: '0', RATE_LIMIT_WRITES_PER_MINUTE: '0', ...simEnv(sim), ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // The log lines go through a pipe that is read, as a container runtime reads them (not to /dev/null).
+  child.stdout.resume();
   const base = `http://127.0.0.1:${port}`;
   await waitReady(`${base}/health/ready`);
   return { base, child, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); }) };
@@ -83,7 +86,7 @@ function loadInOwnProcess(url, { connections, seconds, headers = {} }) {
     execFile(path.join(root, 'node_modules/.bin/autocannon'), args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => {
       if (error) return reject(error);
       const result = JSON.parse(stdout);
-      resolve({ requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+      resolve({ requestsPerSecond: result.requests.average, p50Ms: result.latency.p50, p99Ms: result.latency.p99, non2xx: result.non2xx, status3xx: result['3xx'], errors: result.errors });
     });
   });
 }
