@@ -1,17 +1,17 @@
 import { AnswerCache, CachedPage } from './answer-cache';
 
-const pageOf = (itemsJson: string): CachedPage => ({ itemsJson, page: { limit: 1, total: 1, nextCursor: null }, countByProvider: { a: 1 } });
+const pageOf = (items: string): CachedPage => ({ itemsJson: Buffer.from(items), page: { limit: 1, total: 1, nextCursor: null }, countByProvider: { a: 1 } });
 
 describe('AnswerCache', () => {
   it('keeps pages within its bound, dropping the least recently used first', () => {
     const cache = new AnswerCache(10);
     cache.set('one', pageOf('1234'));
     cache.set('two', pageOf('5678'));
-    expect(cache.get('one')?.itemsJson).toBe('1234');
+    expect(cache.get('one')?.itemsJson.toString()).toBe('1234');
     cache.set('three', pageOf('901'));
-    expect([cache.get('one')?.itemsJson, cache.get('two'), cache.get('three')?.itemsJson]).toEqual(['1234', undefined, '901']);
+    expect([cache.get('one')?.itemsJson.toString(), cache.get('two'), cache.get('three')?.itemsJson.toString()]).toEqual(['1234', undefined, '901']);
     cache.set('four', pageOf('abcd'));
-    expect([cache.get('one'), cache.get('three')?.itemsJson, cache.get('four')?.itemsJson]).toEqual([undefined, '901', 'abcd']);
+    expect([cache.get('one'), cache.get('three')?.itemsJson.toString(), cache.get('four')?.itemsJson.toString()]).toEqual([undefined, '901', 'abcd']);
     expect(cache.size).toBe(2);
   });
 
@@ -20,7 +20,7 @@ describe('AnswerCache', () => {
     cache.set('k', pageOf('12345678'));
     cache.set('k', pageOf('87654321'));
     cache.set('other', pageOf('12'));
-    expect([cache.get('k')?.itemsJson, cache.get('other')?.itemsJson]).toEqual(['87654321', '12']);
+    expect([cache.get('k')?.itemsJson.toString(), cache.get('other')?.itemsJson.toString()]).toEqual(['87654321', '12']);
     cache.set('huge', pageOf('x'.repeat(11)));
     expect([cache.get('huge'), cache.size]).toEqual([undefined, 2]);
   });

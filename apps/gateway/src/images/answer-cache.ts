@@ -1,12 +1,16 @@
-/** One page of a list as computed once: its items already serialised, its page, and each provider's match count. */
+/**
+ * One page of a list as computed once: its items already serialised (UTF-8 bytes: a large string would be encoded
+ * again on every write), its page, and each provider's match count. The bytes are only ever copied from, never written
+ * (a Buffer cannot be frozen).
+ */
 export interface CachedPage {
-  readonly itemsJson: string;
+  readonly itemsJson: Buffer;
   readonly page: Readonly<{ limit: number; total: number; nextCursor: string | null }>;
   readonly countByProvider: Readonly<Record<string, number>>;
 }
 
-/** What the cache may hold, counted in UTF-16 units of the serialised items (about their bytes for ASCII). */
-const MAX_CACHED_CHARS = 32 * 1024 * 1024;
+/** What the cache may hold, in bytes of serialised items. */
+const MAX_CACHED_BYTES = 32 * 1024 * 1024;
 
 /**
  * Pages already filtered, sorted, paged and serialised, by ETag (the query and every catalog's content version):
@@ -15,9 +19,9 @@ const MAX_CACHED_CHARS = 32 * 1024 * 1024;
  */
 export class AnswerCache {
   private readonly pages = new Map<string, CachedPage>();
-  private chars = 0;
+  private bytes = 0;
 
-  constructor(private readonly maxChars = MAX_CACHED_CHARS) {}
+  constructor(private readonly maxBytes = MAX_CACHED_BYTES) {}
 
   get(key: string): CachedPage | undefined {
     const hit = this.pages.get(key);
@@ -30,11 +34,11 @@ export class AnswerCache {
   }
 
   set(key: string, page: CachedPage): void {
-    if (page.itemsJson.length > this.maxChars) return;
+    if (page.itemsJson.length > this.maxBytes) return;
     this.delete(key);
-    while (this.chars + page.itemsJson.length > this.maxChars) this.delete(this.pages.keys().next().value as string);
+    while (this.bytes + page.itemsJson.length > this.maxBytes) this.delete(this.pages.keys().next().value as string);
     this.pages.set(key, Object.freeze({ ...page, page: Object.freeze({ ...page.page }), countByProvider: Object.freeze({ ...page.countByProvider }) }));
-    this.chars += page.itemsJson.length;
+    this.bytes += page.itemsJson.length;
   }
 
   get size(): number {
@@ -45,6 +49,6 @@ export class AnswerCache {
     const old = this.pages.get(key);
     if (!old) return;
     this.pages.delete(key);
-    this.chars -= old.itemsJson.length;
+    this.bytes -= old.itemsJson.length;
   }
 }

@@ -44,10 +44,10 @@ export class ImagesController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<string | undefined> {
+  ): Promise<Buffer | undefined> {
     const answer = await this.images.list(query, { bypassCache: asksNoCache(cacheControl), ifNoneMatch });
     attachSources(request, answer.slices);
-    // The answer is JSON text already (an ImageList): sent as it is, with the type Fastify gives an object.
+    // The answer is JSON already (an ImageList's bytes): sent as it is, with the type Fastify gives an object.
     if (answer.body !== null) reply.type(JSON_TYPE);
     return conditional(reply, answer, answer.body);
   }

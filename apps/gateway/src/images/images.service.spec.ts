@@ -7,7 +7,7 @@ import { AnswerCache } from './answer-cache';
 import { CatalogIndexes } from './catalog-indexes';
 import { ImageList, ImagesService, ListAnswer } from './images.service';
 
-const listOf = (answer: ListAnswer): ImageList | null => (answer.body === null ? null : JSON.parse(answer.body));
+const listOf = (answer: ListAnswer): ImageList | null => (answer.body === null ? null : JSON.parse(answer.body.toString('utf8')));
 
 const SECRET = 'tok-0123456789';
 
@@ -168,7 +168,7 @@ describe('ImagesService', () => {
   it('answers the bytes JSON.stringify gives the list, and serves a repeated query from one computed page', async () => {
     const answer = await service.list({ limit: 2 }, { bypassCache: false });
     const list = listOf(answer)!;
-    expect(answer.body).toBe(JSON.stringify({ items: list.items, page: list.page, sources: list.sources, complete: list.complete }));
+    expect(answer.body!.toString('utf8')).toBe(JSON.stringify({ items: list.items, page: list.page, sources: list.sources, complete: list.complete }));
     expect(Object.keys(list)).toEqual(['items', 'page', 'sources', 'complete']);
     expect(answers.size).toBe(1);
 

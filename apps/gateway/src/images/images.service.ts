@@ -28,9 +28,11 @@ export interface ImageList {
   complete: boolean;
 }
 
-/** A list answer: its JSON text (an ImageList), or null when the caller's copy (If-None-Match) is still current (304). */
+const ITEMS_OPENING = Buffer.from('{"items":');
+
+/** A list answer: its JSON (an ImageList, UTF-8), or null when the caller's copy (If-None-Match) is still current (304). */
 export interface ListAnswer extends AnswerCaching {
-  body: string | null;
+  body: Buffer | null;
   slices: readonly CatalogSlice[];
 }
 
@@ -90,13 +92,14 @@ export class ImagesService {
     if (!cached) {
       const index = this.indexes.of(slices);
       const page = this.page((request) => index.page(request), filters, sort, limit, query.cursor);
-      cached = { itemsJson: imagesJson(page.items), page: { limit, total: page.total, nextCursor: page.nextCursor }, countByProvider: page.totalByProvider };
+      cached = { itemsJson: Buffer.from(imagesJson(page.items)), page: { limit, total: page.total, nextCursor: page.nextCursor }, countByProvider: page.totalByProvider };
       this.answers.set(caching.etag, cached);
     }
     const sources = slices.map((slice) => toSourceReport(slice, cached.countByProvider[slice.provider] ?? 0, this.redactor));
     const complete = slices.every((slice) => slice.status === 'ok');
     // Byte for byte JSON.stringify of an ImageList ({ items, page, sources, complete }), with the items serialised once.
-    const body = `{"items":${cached.itemsJson},"page":${JSON.stringify(cached.page)},"sources":${JSON.stringify(sources)},"complete":${complete}}`;
+    const rest = `,"page":${JSON.stringify(cached.page)},"sources":${JSON.stringify(sources)},"complete":${complete}}`;
+    const body = Buffer.concat([ITEMS_OPENING, cached.itemsJson, Buffer.from(rest)]);
     return { ...caching, body, slices };
   }
 
