@@ -68,8 +68,8 @@ export class ImagesService {
     };
     const sort = query.sort ?? DEFAULT_SORT;
     const limit = query.limit ?? DEFAULT_LIMIT;
-    // A bad cursor is refused before any upstream call is spent on it.
-    this.page((request) => queryImages([], request), filters, sort, limit, query.cursor);
+    // A bad cursor is refused before any upstream call is spent on it (no cursor, nothing to check).
+    if (query.cursor !== undefined) this.page((request) => queryImages([], request), filters, sort, limit, query.cursor);
 
     const slices = await this.engine.slices(providerIds, { bypassCache: options.bypassCache || query.refresh === 'true' });
     if (slices.every((slice) => slice.status === 'error')) {
