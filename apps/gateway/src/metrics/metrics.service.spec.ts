@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { MetricsService } from './metrics.service';
 
 describe('MetricsService', () => {
@@ -49,5 +50,19 @@ describe('MetricsService', () => {
     // An error slice leaves the last size in place.
     expect(await metrics.registry.getSingleMetricAsString('gateway_catalog_images')).toContain('gateway_catalog_images{provider="p"} 1');
     metrics.onModuleDestroy();
+  });
+
+  it('names no gauge like a counter, and passes promtool check metrics where promtool is installed', async () => {
+    const metrics = new MetricsService();
+    try {
+      metrics.onHttpResponse('GET', '/images', 200, 3);
+      const gauges = (await metrics.registry.getMetricsAsJSON()).filter((metric) => String(metric.type) === 'gauge').map((metric) => metric.name);
+      expect(gauges).toContain('nodejs_active_handles');
+      expect(gauges.filter((name) => name.endsWith('_total'))).toEqual([]);
+      const promtool = spawnSync('promtool', ['check', 'metrics'], { input: await metrics.registry.metrics(), encoding: 'utf8' });
+      if (promtool.error === undefined) expect({ status: promtool.status, output: promtool.stdout + promtool.stderr }).toEqual({ status: 0, output: '' });
+    } finally {
+      metrics.onModuleDestroy();
+    }
   });
 });

@@ -5,6 +5,8 @@ import { GatewayError, UpstreamCallEvent, UpstreamObserver, UpstreamRetryEvent }
 
 const MAX_UNKNOWN_CODES = 50;
 const LOOP_SAMPLE_MS = 20;
+/** prom-client's default gauges whose names end in `_total`, the counter suffix. */
+export const MISNAMED_DEFAULT_GAUGES = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
 const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Prometheus series of the gateway; a registry per app so test apps never share counters. Labels never carry secrets. */
@@ -35,6 +37,8 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    // Gauges named like counters (promtool refuses them); the same counts stay in their per-type gauges.
+    for (const name of MISNAMED_DEFAULT_GAUGES) this.registry.removeSingleMetric(name);
     // A timer's lateness is the time something held the event loop: every request waited that long too.
     let expected = performance.now() + LOOP_SAMPLE_MS;
     this.loopSampler = setInterval(() => {
