@@ -1,4 +1,8 @@
+import { RequestMethod } from '@nestjs/common';
+import { INTERCEPTORS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { GatewayError } from '@images/core';
+import { IdempotencyInterceptor } from '../apps/gateway/src/idempotency/idempotency.interceptor';
 import { sendJson } from './support/stack';
 import { useFakeProvidersSuite } from './support/suite-setup';
 
@@ -8,6 +12,27 @@ import { useFakeProvidersSuite } from './support/suite-setup';
 describe('write IMAGE_SUB_ROUTES over in-memory providers', () => {
   const suite = useFakeProvidersSuite();
   const { url } = suite;
+
+  it('puts the idempotency interceptor on every POST route of the app (reads get none)', () => {
+    const modules = suite.gateway.app.app.get(ModulesContainer);
+    const routes: Array<{ route: string; once: boolean }> = [];
+    for (const module of modules.values()) {
+      for (const { metatype } of module.controllers.values()) {
+        const prototype = (metatype as { prototype: Record<string, unknown> }).prototype;
+        for (const name of Object.getOwnPropertyNames(prototype)) {
+          const handler = prototype[name];
+          if (typeof handler !== 'function' || Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+          const interceptors: unknown[] = [...(Reflect.getMetadata(INTERCEPTORS_METADATA, handler) ?? []), ...(Reflect.getMetadata(INTERCEPTORS_METADATA, metatype as object) ?? [])];
+          const post = Reflect.getMetadata(METHOD_METADATA, handler) === RequestMethod.POST;
+          routes.push({ route: `${post ? 'POST' : 'other'} ${(metatype as { name: string }).name}.${name}`, once: interceptors.includes(IdempotencyInterceptor) });
+        }
+      }
+    }
+    const posts = routes.filter((route) => route.route.startsWith('POST'));
+    expect(posts.length).toBeGreaterThanOrEqual(6);
+    expect(posts.filter((route) => !route.once)).toEqual([]);
+    expect(routes.filter((route) => !route.route.startsWith('POST') && route.once)).toEqual([]);
+  });
 
   describe('Idempotency-Key (in-process store: this gateway runs with Redis, see idempotency e2e for both)', () => {
     it('answers a retry with the first answer and no second provider call', async () => {

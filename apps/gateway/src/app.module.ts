@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { SecretRedactor } from '@images/core';
 import { AuthGuard } from './callers/auth.guard';
@@ -10,7 +10,6 @@ import { StrictValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
 import { GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
-import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ImageFilesModule } from './image-files/image-files.module';
 import { ImageWritesModule } from './image-writes/image-writes.module';
@@ -54,11 +53,11 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         // 2. Within its budgets, counted per caller across replicas (429).
         { provide: APP_GUARD, useClass: RateLimitGuard },
-        // 3. A POST with an Idempotency-Key is answered once (per caller).
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        // 4. Every query, path and body validated against its DTO, unknown keys refused.
+        // (A POST with an Idempotency-Key is answered once, per caller: @AnswersOnce() on each POST route, so reads
+        // run no interceptor chain.)
+        // 3. Every query, path and body validated against its DTO, unknown keys refused.
         { provide: APP_PIPE, useClass: StrictValidationPipe },
-        // 5. Every error, ours or the framework's, rendered as problem+json.
+        // 4. Every error, ours or the framework's, rendered as problem+json.
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
     };

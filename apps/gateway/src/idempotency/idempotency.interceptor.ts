@@ -1,4 +1,4 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, from, lastValueFrom } from 'rxjs';
 import { GatewayError } from '@images/core';
@@ -116,3 +116,9 @@ function replay(reply: FastifyReply, answer: StoredAnswer): string | undefined {
   reply.header(REPLAYED_HEADER, 'true');
   return answer.body ?? undefined;
 }
+
+/**
+ * On every POST route (a test checks that none lacks it): the route honours Idempotency-Key. Not a global interceptor:
+ * reads then pay for no interceptor chain at all.
+ */
+export const AnswersOnce = (): MethodDecorator => UseInterceptors(IdempotencyInterceptor);

@@ -16,7 +16,7 @@ function idempotencyStore(redis: RedisConnection, config: GatewayConfig, logger:
   return redis.choose({ redis: (client) => new IdempotencyStore(client, options, log), memory: () => new IdempotencyStore(null, options, log) });
 }
 
-/** Keys shared by every replica through Redis (in memory without it); the interceptor is a global, registered by AppModule. */
+/** Keys shared by every replica through Redis (in memory without it); each POST route applies the interceptor (@AnswersOnce). */
 @Module({
   imports: [RedisModule],
   providers: [{ provide: IdempotencyStore, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: idempotencyStore }],

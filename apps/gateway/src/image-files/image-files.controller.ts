@@ -14,6 +14,7 @@ import { DownloadSlots } from './download-slots';
 import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
 import { ImageFilesService } from './image-files.service';
 import { watchForStall } from './stall-watch';
+import { AnswersOnce } from '../idempotency/idempotency.interceptor';
 
 /** The vendor's file headers a caller needs (length, ranges, validators); type and name are the gateway's. */
 const FILE_HEADERS = ['content-length', 'content-range', 'accept-ranges', 'etag', 'last-modified'] as const;
@@ -30,6 +31,7 @@ export class ImageFilesController {
   ) {}
 
   @ApiProviderOperation('prepareUpload')
+  @AnswersOnce()
   @Post(':id/upload')
   @ApiOperation({ summary: 'Where to put the image file: the object-store bucket, object name and temporary credentials. Answered with Cache-Control: no-store; never logged or cached' })
   @ApiParam(IMAGE_ID_PARAM)
@@ -40,6 +42,7 @@ export class ImageFilesController {
   }
 
   @ApiProviderOperation('completeUpload')
+  @AnswersOnce()
   @Post(':id/upload/complete')
   @ApiOperation({ summary: 'Tell the provider the upload to the object store has finished (or failed); the image then becomes available' })
   @ApiParam(IMAGE_ID_PARAM)

@@ -3,10 +3,11 @@ import { CatalogModule } from '../catalog/catalog.module';
 import { DownloadSlots } from './download-slots';
 import { ImageFilesController } from './image-files.controller';
 import { ImageFilesService } from './image-files.service';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 
 /** An image's file: `POST …/upload`, `POST …/upload/complete`, `GET`/`HEAD …/file`. */
 @Module({
-  imports: [CatalogModule],
+  imports: [CatalogModule, IdempotencyModule],
   controllers: [ImageFilesController],
   providers: [ImageFilesService, DownloadSlots],
 })

@@ -8,6 +8,7 @@ import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } 
 import { ImageDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { CopyImageBody, CreateImageBody, UpdateImageBody } from './dto/write.dto';
 import { ImageWritesService } from './image-writes.service';
+import { AnswersOnce } from '../idempotency/idempotency.interceptor';
 
 const ACCEPTED = { type: WriteAcceptedDto, description: 'The vendor is still working: Location is the operation to poll (GET /operations/{id}), or the image when the vendor has no job' };
 
@@ -19,6 +20,7 @@ export class ImageWritesController {
   constructor(private readonly writes: ImageWritesService) {}
 
   @ApiProviderOperation('createImage')
+  @AnswersOnce()
   @Post()
   @ApiOperation({ summary: 'Create an image at the provider named in the body' })
   @ApiCreatedResponse({ type: ImageDto, description: 'Created; Location is the image' })
@@ -51,6 +53,7 @@ export class ImageWritesController {
   }
 
   @ApiProviderOperation('copyImage')
+  @AnswersOnce()
   @Post(':id/copy')
   @ApiOperation({ summary: 'Copy an image' })
   @ApiParam(IMAGE_ID_PARAM)

@@ -9,6 +9,7 @@ import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } 
 import { ExportTargetListDto, ImageDto, ImageShareListDto, WriteAcceptedDto } from '../images/dto/image.dto';
 import { ExportImageBody, ShareImageBody } from './dto/shares.dto';
 import { ImageSharesService } from './image-shares.service';
+import { AnswersOnce } from '../idempotency/idempotency.interceptor';
 
 
 /** Who else may use an image (shares), and where it can be exported to. */
@@ -30,6 +31,7 @@ export class ImageSharesController {
   }
 
   @ApiProviderOperation('shareImage')
+  @AnswersOnce()
   @Post(':id/shares')
   @ApiOperation({ summary: 'Share an own image with up to 50 users at once' })
   @ApiParam(IMAGE_ID_PARAM)
@@ -62,6 +64,7 @@ export class ImageSharesController {
   }
 
   @ApiProviderOperation('exportImage')
+  @AnswersOnce()
   @Post(':id/export')
   @ApiOperation({ summary: 'Export an own image into an object-store bucket' })
   @ApiParam(IMAGE_ID_PARAM)
