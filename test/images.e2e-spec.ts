@@ -233,6 +233,13 @@ describe('GET /images over the four simulated vendors', () => {
     expect(problem.body).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', status: 502, type: '/problems/upstream-auth-failed' });
     expect((await getJson(`${gateway.url}/problems/no-such-problem`)).status).toBe(404);
   });
+
+  it('documents what the wire carries: null among the values of nullable enums, no default the vendors refuse', async () => {
+    const { body } = await getJson(`${gateway.url}/docs-json`);
+    const image = body.components.schemas.ImageDto.properties;
+    for (const field of ['osType', 'architecture', 'bits']) expect({ field, nullable: image[field].nullable, hasNull: image[field].enum.includes(null) }).toEqual({ field, nullable: true, hasNull: true });
+    expect(body.components.schemas.CreateImageBody.properties.visibility.default).toBeUndefined();
+  });
 });
 
 /** A small deterministic PRNG (mulberry32) so a failing sweep can be replayed. */

@@ -92,7 +92,8 @@ export class CreateImageBody {
   @IsIn(BITS)
   bits?: 32 | 64;
 
-  @ApiPropertyOptional({ enum: CREATE_VISIBILITIES, default: 'private' })
+  // No `default` in the document: a generated client would then always send it, and DiDi refuses the field.
+  @ApiPropertyOptional({ enum: CREATE_VISIBILITIES, description: 'private when absent (where the vendor takes the field)' })
   @Optional()
   @IsIn(CREATE_VISIBILITIES)
   visibility?: (typeof CREATE_VISIBILITIES)[number];

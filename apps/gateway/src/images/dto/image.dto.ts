@@ -1,7 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ARCHITECTURES, IMAGE_STATUSES, OS_TYPES, VISIBILITIES } from '@images/core';
 
-/** OpenAPI shapes of the answers (the runtime values are the core types). */
+/**
+ * OpenAPI shapes of the answers (the runtime values are the core types). A nullable enum lists null among its values:
+ * OpenAPI 3.0 validators check `enum` before `nullable`.
+ */
 export class ImageDto {
   @ApiProperty({ example: 'acme:4a48f88391134a01befe88ff98b68a88', description: '{provider}:{providerImageId}' }) id!: string;
   @ApiProperty({ example: 'acme' }) provider!: string;
@@ -11,11 +14,11 @@ export class ImageDto {
   @ApiProperty({ enum: IMAGE_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true, description: "The vendor's own status value, unchanged" }) providerStatus!: string | null;
   @ApiProperty({ enum: VISIBILITIES }) visibility!: string;
-  @ApiProperty({ enum: OS_TYPES, nullable: true }) osType!: string | null;
+  @ApiProperty({ enum: [...OS_TYPES, null], type: String, nullable: true }) osType!: string | null;
   @ApiProperty({ type: String, nullable: true }) platform!: string | null;
   @ApiProperty({ type: String, nullable: true }) osVersion!: string | null;
-  @ApiProperty({ enum: ARCHITECTURES, nullable: true }) architecture!: string | null;
-  @ApiProperty({ enum: [32, 64], nullable: true, type: 'integer' }) bits!: number | null;
+  @ApiProperty({ enum: [...ARCHITECTURES, null], type: String, nullable: true }) architecture!: string | null;
+  @ApiProperty({ enum: [32, 64, null], nullable: true, type: 'integer' }) bits!: number | null;
   @ApiProperty({ type: String, nullable: true, example: 'qcow2' }) diskFormat!: string | null;
   @ApiProperty({ type: 'integer', nullable: true }) sizeBytes!: number | null;
   @ApiProperty({ type: 'integer', nullable: true }) minDiskGiB!: number | null;
