@@ -63,6 +63,7 @@ describe('CECSTACK answers without a usable code', () => {
 
   it('a 3xx answer with a Success envelope is no success', () => {
     expect(cecstackFailureOf(vendorResponse(302, { requestId: 'r', code: 'Success', data: {} }), 'x')).not.toBeNull();
+    expect(cecstackFailureOf(vendorResponse(300, { requestId: 'r', code: 'Success', data: {} }), 'x')).not.toBeNull();
     expect(cecstackFailureOf(vendorResponse(199, { requestId: 'r', code: 'Success', data: {} }), 'x')).not.toBeNull();
     expect(cecstackFailureOf(vendorResponse(299, { requestId: 'r', code: 'Success', data: {} }), 'x')).toBeNull();
   });

@@ -89,5 +89,14 @@ describe('CECSTACK provider operations against a real HTTP server', () => {
       expect(error).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'range', message: 'is not satisfiable for this file' }] });
       expect(error.detail).toContain('bytes */10');
     });
+
+    it('another error status is the vendor failing, not the range; an error status with a success envelope is a bad response', async () => {
+      const { provider } = await serve({
+        [`GET ${API}/private-images/img-500/file`]: { status: 500, body: 'broken' },
+        [`GET ${API}/private-images/img-odd/file`]: { status: 500, body: { requestId: 'r', code: 'Success', message: 'ok', data: null } },
+      });
+      expect((await failure(provider.downloadImage('img-500', { range: 'bytes=0-1' }, ctx()))).code).toBe('UPSTREAM_ERROR');
+      expect(await failure(provider.downloadImage('img-odd', {}, ctx()))).toMatchObject({ code: 'UPSTREAM_ERROR' });
+    });
   });
 });
