@@ -6,7 +6,7 @@
  * nothing from test/ and declares the jest types it uses itself.
  */
 import { CallContext, GatewayError, Image, ImageProvider, ProviderLogger } from '@images/core';
-import { CachedCatalog, CatalogStore, MemoryCatalogStore } from './catalog-store';
+import { CatalogStore, MemoryCatalogStore } from './catalog-store';
 import { CatalogCoordination } from './coordination';
 import { CatalogEngine, CatalogSlice, EngineOptions } from './engine';
 
@@ -193,61 +193,8 @@ export function useFakeClock(): { to(ms: number): Promise<void>; perf0(): number
   };
 }
 
-/** A store that keeps every catalog for ever (records the retention asked for): the engine's own windows decide. */
-export class KeepingStore extends MemoryCatalogStore {
-  readonly retained: number[] = [];
-  override async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
-    this.retained.push(retainMs);
-    await super.set(key, entry, 1e12);
-  }
-}
-
-/** A store whose reads take `readMs`, like a struggling Redis. */
-export class SlowReadStore extends MemoryCatalogStore {
-  constructor(private readonly readMs: number) {
-    super();
-  }
-  override async get(key: string): Promise<CachedCatalog | null> {
-    await new Promise((resolve) => setTimeout(resolve, this.readMs));
-    return super.get(key);
-  }
-  /** Nothing is in memory: every read is the slow one. */
-  override readNow(): undefined {
-    return undefined;
-  }
-}
-
-/**
- * One replica's memory in front of a store every replica shares (the Redis stand-in). `get` serves the local copy
- * when there is one, as a tiered store does between its rechecks; `getShared` reads the shared one and keeps it locally.
- */
-export class ReplicaStore implements CatalogStore {
-  readonly backend = 'redis' as const;
-  readonly local = new MemoryCatalogStore();
-  constructor(readonly shared: MemoryCatalogStore, private readonly retainMs = 660_000) {}
-
-  async get(key: string): Promise<CachedCatalog | null> {
-    return this.local.peek(key) ?? this.shared.peek(key);
-  }
-  async getShared(key: string): Promise<CachedCatalog | null> {
-    const shared = this.shared.peek(key);
-    if (shared) await this.local.set(key, shared, this.retainMs - (Date.now() - shared.fetchedAt));
-    return shared ?? this.local.peek(key);
-  }
-  async set(key: string, entry: CachedCatalog, retainMs: number): Promise<void> {
-    await Promise.all([this.local.set(key, entry, retainMs), this.shared.set(key, entry, retainMs)]);
-  }
-  async delete(key: string): Promise<void> {
-    await Promise.all([this.local.delete(key), this.shared.delete(key)]);
-  }
-  evictLocal(key: string): void {
-    this.local.evictLocal(key);
-  }
-  /** Like Redis: only get() can tell (it decides between the local and the shared copy). */
-  readNow(): undefined {
-    return undefined;
-  }
-}
+// The store doubles live in store-spec-support.ts; re-exported so every engine spec imports from one place.
+export { KeepingStore, ReplicaStore, SlowReadStore } from './store-spec-support';
 
 /** The leases and invalidation channel every replica shares (what Redis is to RedisCoordination). */
 export class LeaseHub {

@@ -15,7 +15,7 @@ describe('CECSTACK operation names and list queries', () => {
   // One answer for every route: a page holding a share of img-1, and img-1's own record; what a call cannot use, it
   // refuses after the call was made and recorded.
   async function provider() {
-    const data = { size: 100, current: 1, total: 1, list: [shareOf('img-1', 'share-1')], ...ownRecord('img-1', { owner: CREATE_ACCOUNT.CECSTACK_TENANT_ID }) };
+    const data = { ...ownRecord('img-1', { owner: CREATE_ACCOUNT.CECSTACK_TENANT_ID }), size: 100, current: 1, total: 1, list: [shareOf('img-1', 'share-1')] };
     upstream = await startFakeUpstream(() => success(data));
     const deps = recordingDeps();
     return { provider: new CecstackProvider(configFor(upstream.url, CREATE_ACCOUNT), deps), deps };
