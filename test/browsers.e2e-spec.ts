@@ -1,3 +1,4 @@
+import { PROBLEMS } from '@images/core';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningSim } from '../apps/vendor-sim/src';
 import { CALLER_PAGE, PageSite, RECORD_CSP_VIOLATIONS, accessControlHeaders, describeWithChromium, formPage, launchChromium, startPageSite } from './support/browser';
@@ -231,5 +232,21 @@ describeWithChromium('from a real headless Chromium', () => {
     });
     await eventually(async () => page.evaluate(() => (globalThis as any).cspViolations.length), (count) => count > 0, 5_000);
     expect(await page.evaluate(() => [(globalThis as any).inlineRan, (globalThis as any).cspViolations])).toEqual([undefined, [expect.stringMatching(/^script-src/)]]);
+  });
+
+  it('shows a problem type as a styled page under its own CSP (no violation), linked from an index of every type', async () => {
+    const page = await open(`${gateway.url}/problems`, async (opened) => {
+      await opened.addInitScript(RECORD_CSP_VIOLATIONS);
+    });
+    const links = await page.locator('table a').evaluateAll((anchors) => anchors.map((a) => a.getAttribute('href')));
+    expect(links).toContain('/problems/validation-failed');
+    expect(links).toHaveLength(Object.keys(PROBLEMS).length);
+    await page.click('a[href="/problems/validation-failed"]');
+    await page.waitForSelector('h1');
+    expect(await page.locator('h1').textContent()).toBe(PROBLEMS.VALIDATION_FAILED.title);
+    // The inline style applies (its hash is in the CSP) and the description's backticks became code.
+    expect(await page.evaluate(() => (globalThis as any).getComputedStyle((globalThis as any).document.body).maxWidth)).toBe('704px');
+    expect(await page.locator('p code').allTextContents()).toContain('errors');
+    expect(await page.evaluate(() => (globalThis as any).cspViolations)).toEqual([]);
   });
 });

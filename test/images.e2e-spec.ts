@@ -234,6 +234,23 @@ describe('GET /images over the four simulated vendors', () => {
     expect((await getJson(`${gateway.url}/problems/no-such-problem`)).status).toBe(404);
   });
 
+  it('answers problem types as JSON or, to a browser, as HTML from the same table, with Vary: Accept', async () => {
+    const varies = (response: Response) => /(^|,\s*)accept(\s*,|$)/i.test(response.headers.get('vary') ?? '');
+    const page = await fetch(`${gateway.url}/problems/validation-failed`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    const html = await page.text();
+    expect([page.status, page.headers.get('content-type'), varies(page)]).toEqual([200, 'text/html; charset=utf-8', true]);
+    expect(page.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*'; frame-ancestors 'none'$/);
+    expect(html).toContain('<code>errors</code>');
+    expect(html).not.toContain('`');
+    expect(html).toContain('href="/docs"');
+    const json = await fetch(`${gateway.url}/problems/validation-failed`, { headers: { accept: 'application/json' } });
+    expect([json.headers.get('content-type'), varies(json)]).toEqual(['application/json; charset=utf-8', true]);
+    const index = await fetch(`${gateway.url}/problems`, { headers: { accept: 'text/html' } });
+    expect([index.headers.get('content-type'), varies(index)]).toEqual(['text/html; charset=utf-8', true]);
+    expect(await index.text()).toContain('href="/problems/upstream-auth-failed"');
+    expect(varies(await fetch(`${gateway.url}/problems`))).toBe(true);
+  });
+
   it('documents what the wire carries: null among the values of nullable enums, no default the vendors refuse', async () => {
     const { body } = await getJson(`${gateway.url}/docs-json`);
     const image = body.components.schemas.ImageDto.properties;

@@ -3,6 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import type { FastifyReply } from 'fastify';
 import { GatewayError, PROBLEMS, problemCodeFromSlug, problemType } from '@images/core';
 import { PublicRoute } from '../callers/scopes';
+import { PROBLEM_PAGE_CSP, ProblemDescription, problemIndexPage, problemPage, wantsHtml } from './problem-pages';
 
 /** The human description behind each problem `type` URI. */
 @ApiTags('problems')
@@ -11,31 +12,33 @@ import { PublicRoute } from '../callers/scopes';
 export class ProblemsController {
   @Get()
   @ApiOperation({ summary: 'Every problem type the gateway answers with' })
-  all() {
-    return { problems: Object.keys(PROBLEMS).map((code) => describe(code as keyof typeof PROBLEMS)) };
+  @ApiOkResponse({ description: 'JSON, or an HTML index for browsers (Accept: text/html)' })
+  all(@Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
+    const problems = Object.keys(PROBLEMS).map((code) => describe(code as keyof typeof PROBLEMS));
+    return negotiate(reply, accept, { problems }, () => problemIndexPage(problems));
   }
 
   @Get(':type')
   @ApiOperation({ summary: 'What one problem type means' })
-  @ApiOkResponse({ description: 'JSON, or a short HTML page for browsers' })
+  @ApiOkResponse({ description: 'JSON, or a short HTML page for browsers (Accept: text/html)' })
   @ApiNotFoundResponse({ description: 'NOT_FOUND' })
   one(@Param('type') type: string, @Headers('accept') accept: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
     const code = problemCodeFromSlug(type);
     if (!code) throw new GatewayError('NOT_FOUND', { detail: `there is no problem type ${type}` });
     const description = describe(code);
-    if (accept && /text\/html/.test(accept) && !/application\/json/.test(accept)) {
-      reply.header('Content-Type', 'text/html; charset=utf-8');
-      return `<!doctype html><title>${description.title}</title><h1>${description.title}</h1><p>HTTP ${description.status}, code <code>${code}</code>.</p><p>${escapeHtml(description.description)}</p>`;
-    }
-    return description;
+    return negotiate(reply, accept, description, () => problemPage(description));
   }
 }
 
-function describe(code: keyof typeof PROBLEMS) {
-  const { status, title, description, retryable } = PROBLEMS[code];
-  return { type: problemType(code), code, status, title, description, retryable };
+/** The same entry as JSON or, for a browser, as a page; `Vary: Accept` either way, so caches keep both apart. */
+function negotiate<T>(reply: FastifyReply, accept: string | undefined, json: T, html: () => string): T | string {
+  reply.header('Vary', 'Accept');
+  if (!wantsHtml(accept)) return json;
+  reply.header('Content-Type', 'text/html; charset=utf-8').header('Content-Security-Policy', PROBLEM_PAGE_CSP);
+  return html();
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+function describe(code: keyof typeof PROBLEMS): ProblemDescription {
+  const { status, title, description, retryable } = PROBLEMS[code];
+  return { type: problemType(code), code, status, title, description, retryable };
 }
