@@ -127,6 +127,32 @@ describe('GET /images over the four simulated vendors', () => {
     expect(body.requestId).toBe(headers.get('x-request-id'));
   });
 
+  it('filters by several values of a filter, as a comma list or the parameter repeated, and binds cursors to the set', async () => {
+    const all = (await getJson(`${gateway.url}/images?limit=200`)).body;
+    const statuses = new Set(all.items.map((image: { status: string }) => image.status));
+    expect(statuses.size).toBeGreaterThan(1);
+    const linuxOrWindows = (await getJson(`${gateway.url}/images?osType=linux,windows&limit=200`)).body;
+    const repeated = (await getJson(`${gateway.url}/images?osType=windows&osType=linux&limit=200`)).body;
+    const linux = (await getJson(`${gateway.url}/images?osType=linux&limit=200`)).body;
+    const windows = (await getJson(`${gateway.url}/images?osType=windows&limit=200`)).body;
+    expect(linuxOrWindows.page.total).toBe(linux.page.total + windows.page.total);
+    expect(repeated.page.total).toBe(linuxOrWindows.page.total);
+    expect(new Set(linuxOrWindows.items.map((image: { osType: string }) => image.osType))).toEqual(new Set(['linux', 'windows']));
+    // A cursor of one set of values is refused for another, accepted for the same set written otherwise.
+    const first = (await getJson(`${gateway.url}/images?status=available,pending&limit=2`)).body;
+    expect((await getJson(`${gateway.url}/images?status=pending&status=available&limit=2&cursor=${first.page.nextCursor}`)).status).toBe(200);
+    expect((await getJson(`${gateway.url}/images?status=available&limit=2&cursor=${first.page.nextCursor}`)).status).toBe(400);
+  });
+
+  it.each([
+    ['osType=linux,solaris', 'osType must be one or more of linux, windows, other'],
+    ['status=available,', 'status must be one or more of available, pending, failed, unavailable, deleted, unknown'],
+    ['region=a,,b', 'region must be names of 1 to 64 characters'],
+  ])('names what is wrong with a list: %s', async (query, detail) => {
+    const { status, body } = await getJson(`${gateway.url}/images?${query}`);
+    expect([status, body.detail]).toEqual([400, detail]);
+  });
+
   it.each(['limit=abc', 'limit=-1', 'limit=1.5', 'limit=', 'limit=10&limit=20', 'limit=0', 'limit=201'])('names what is wrong with %s', async (query) => {
     const { status, body } = await getJson(`${gateway.url}/images?${query}`);
     expect(status).toBe(400);

@@ -81,6 +81,16 @@ describe('cursor binding', () => {
     }
   });
 
+  it('binds listed values as a set: order and repeats make no difference, one listed value is that value, another set is another query', () => {
+    const cursor = cursorFor({ status: ['available', 'pending'], region: ['cn-east-3', 'cn-north-1'] });
+    const same = { status: ['pending', 'available', 'pending'] as const, region: ['cn-north-1', 'cn-east-3'] };
+    expect(queryImages(uniform, { filters: same, sort: 'name', limit: 2, cursor }).items).toHaveLength(2);
+    expectAnotherQuery(() => queryImages(uniform, { filters: { status: ['available'], region: same.region }, sort: 'name', limit: 2, cursor }));
+    expectAnotherQuery(() => queryImages(uniform, { filters: { status: same.status, region: ['cn-east-3'] }, sort: 'name', limit: 2, cursor }));
+    const single = cursorFor({ osType: 'linux' });
+    expect(queryImages(uniform, { filters: { osType: ['linux', 'linux'] }, sort: 'name', limit: 2, cursor: single }).items).toHaveLength(2);
+  });
+
   it('treats a name filter differing only in case as the same query, and an empty one as none', () => {
     const withName = cursorFor({ name: 'Ubuntu' });
     expect(queryImages(uniform, { filters: { name: 'UBUNTU' }, sort: 'name', limit: 2, cursor: withName }).items).toHaveLength(2);

@@ -67,6 +67,17 @@ describe('matchesFilters', () => {
     expect(matchesFilters(makeImage({ regions: [] }), { region: 'cn-east-3' })).toBe(false);
   });
 
+  it('several values: any of them matches; an empty list matches nothing', () => {
+    expect(matchesFilters(makeImage({ status: 'pending' }), { status: ['available', 'pending'] })).toBe(true);
+    expect(matchesFilters(makeImage({ status: 'failed' }), { status: ['available', 'pending'] })).toBe(false);
+    expect(matchesFilters(makeImage({ osType: 'other' }), { osType: ['windows', 'other'] })).toBe(true);
+    expect(matchesFilters(makeImage({ architecture: 'arm64' }), { architecture: ['x86_64'] })).toBe(false);
+    expect(matchesFilters(makeImage({ visibility: 'shared' }), { visibility: ['private', 'shared'] })).toBe(true);
+    expect(matchesFilters(makeImage({ regions: ['cn-east-3'] }), { region: ['cn-north-4', 'cn-east-3'] })).toBe(true);
+    expect(matchesFilters(makeImage({ regions: ['cn-east-3'] }), { region: ['cn-north-4'] })).toBe(false);
+    expect(matchesFilters(makeImage({ status: 'available' }), { status: [] })).toBe(false);
+  });
+
   it('combines filters with AND', () => {
     const image = makeImage({ provider: 'cloud-d', name: 'Windows Server', osType: 'windows', regions: ['cn-bj2'] });
     expect(matchesFilters(image, { providers: ['cloud-d'], name: 'server', osType: 'windows', region: 'cn-bj2' })).toBe(true);

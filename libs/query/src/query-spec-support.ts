@@ -29,6 +29,12 @@ export function randomCatalog(seed: number, size: number): Image[] {
   return Array.from({ length: size }, (_, i) => randomImage(random, i));
 }
 
+/** No filter, or the value is the one given or among the several given. */
+function anyOf(filter: string | readonly string[] | undefined, value: string | null): boolean {
+  if (filter === undefined) return true;
+  return Array.isArray(filter) ? filter.includes(value) : filter === value;
+}
+
 /** Written independently of the implementation: obvious, slow, allocation-happy. */
 export function referenceQuery(images: readonly Image[], filters: ImageFilters, sort: SortKey): Image[] {
   const kept = images.filter(
@@ -36,11 +42,11 @@ export function referenceQuery(images: readonly Image[], filters: ImageFilters, 
       (filters.providers === undefined || filters.providers.includes(image.provider)) &&
       (filters.name === undefined ||
         (image.name !== null && image.name.toLowerCase().includes(filters.name.toLowerCase()))) &&
-      (filters.osType === undefined || image.osType === filters.osType) &&
-      (filters.architecture === undefined || image.architecture === filters.architecture) &&
-      (filters.status === undefined || image.status === filters.status) &&
-      (filters.visibility === undefined || image.visibility === filters.visibility) &&
-      (filters.region === undefined || image.regions.includes(filters.region)),
+      anyOf(filters.osType, image.osType) &&
+      anyOf(filters.architecture, image.architecture) &&
+      anyOf(filters.status, image.status) &&
+      anyOf(filters.visibility, image.visibility) &&
+      (filters.region === undefined || image.regions.some((region) => anyOf(filters.region, region))),
   );
   const descending = sort.startsWith('-');
   const field = sort.replace('-', '') as 'createdAt' | 'name' | 'sizeBytes';

@@ -96,12 +96,18 @@ describe('queryImages', () => {
       const filters: ImageFilters = {};
       if (random() < 0.3) filters.providers = PROVIDERS.filter(() => random() < 0.5);
       if (random() < 0.3) filters.name = pick(random, ['ubuntu', 'UBUNTU 2', '中文', 'éCL', '64位', 'a', 'zzz']);
-      if (random() < 0.2) filters.osType = pick(random, ['linux', 'windows', 'other'] as const);
-      if (random() < 0.2) filters.architecture = pick(random, ['x86_64', 'arm64'] as const);
-      if (random() < 0.2) filters.status = pick(random, ['available', 'pending', 'failed', 'deleted', 'unknown'] as const);
-      if (random() < 0.2) filters.visibility = pick(random, ['public', 'private', 'shared', 'market'] as const);
-      if (random() < 0.2) filters.region = pick(random, [...REGIONS, 'nowhere']);
+      if (random() < 0.2) filters.osType = oneOrMore(random, ['linux', 'windows', 'other'] as const);
+      if (random() < 0.2) filters.architecture = oneOrMore(random, ['x86_64', 'arm64'] as const);
+      if (random() < 0.2) filters.status = oneOrMore(random, ['available', 'pending', 'failed', 'deleted', 'unknown'] as const);
+      if (random() < 0.2) filters.visibility = oneOrMore(random, ['public', 'private', 'shared', 'market'] as const);
+      if (random() < 0.2) filters.region = oneOrMore(random, [...REGIONS, 'nowhere']);
       return filters;
+    }
+
+    /** One value, or a list of some of them (repeats and an empty list included). */
+    function oneOrMore<T>(random: () => number, values: readonly T[]): T | T[] {
+      if (random() < 0.5) return pick(random, values);
+      return values.filter(() => random() < 0.5).concat(random() < 0.2 ? [pick(random, values)] : []);
     }
 
     it('walks to the same sequence for 300 random queries', () => {

@@ -123,7 +123,7 @@ describe('ImagesService', () => {
       const refreshed = await service.list({}, { bypassCache: true });
       expect([refreshed.etag, refreshed.cacheStatus]).toEqual([first.etag, 'images-gateway; fwd=request']);
       expect((await service.list({ limit: 1 }, { bypassCache: false })).etag).not.toBe(first.etag);
-      expect((await service.list({ osType: 'windows' }, { bypassCache: false })).etag).not.toBe(first.etag);
+      expect((await service.list({ osType: ['windows'] }, { bypassCache: false })).etag).not.toBe(first.etag);
 
       a.images = [{ ...a.images[0], name: 'renamed' }, a.images[1]];
       const changed = await service.list({}, { bypassCache: true });
