@@ -82,7 +82,7 @@ export class ImagesService {
     }
     const ttlSeconds = this.config.cacheTtlSeconds;
     // Everything the answer depends on but the catalogs, in a fixed order (`refresh` changes how, not what).
-    const queryKey = [providerIds, filters.name, filters.osType, filters.architecture, filters.status, filters.visibility, filters.region, sort, limit, query.cursor];
+    const queryKey = [providerIds, filters.name, ...[query.osType, query.architecture, query.status, query.visibility, query.region].map(valueSet), sort, limit, query.cursor];
     const caching: AnswerCaching = { etag: listEtag(queryKey, slices), cacheStatus: cacheStatus(slices, ttlSeconds), maxAgeSeconds: maxAgeSeconds(slices, ttlSeconds) };
     // The caller's copy is current: no filtering, sorting or serialising.
     if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, body: null, slices };
@@ -154,4 +154,9 @@ function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretReda
     // Only a vendor's words can carry a credential back; the rest is ours.
     ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
+}
+
+/** A filter's values as a set (sorted, no repeats): `b,a,a` and `a,b` are one query, one ETag, one cached page. */
+function valueSet(values: readonly string[] | undefined): string[] | null {
+  return values === undefined ? null : [...new Set(values)].sort();
 }
