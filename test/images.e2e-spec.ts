@@ -1,3 +1,4 @@
+import { PROBLEMS } from '@images/core';
 import { Image } from '@images/core';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { Gateway, SimAdmin, VENDORS, getJson, startGateway, startSim } from './support/stack';
@@ -282,6 +283,26 @@ describe('GET /images over the four simulated vendors', () => {
     const image = body.components.schemas.ImageDto.properties;
     for (const field of ['osType', 'architecture', 'bits']) expect({ field, nullable: image[field].nullable, hasNull: image[field].enum.includes(null) }).toEqual({ field, nullable: true, hasNull: true });
     expect(body.components.schemas.CreateImageBody.properties.visibility.default).toBeUndefined();
+  });
+
+  it("documents one schema per problem shape, the problem codes, this deployment's provider ids and the upload credentials", async () => {
+    const { body } = await getJson(`${gateway.url}/docs-json`);
+    const schemas = body.components.schemas;
+    // A provider's error inside an answer has no instance or requestId of its own; a request's problem has both.
+    expect(schemas.SourceDto.properties.error.$ref ?? schemas.SourceDto.properties.error.allOf?.[0]?.$ref).toBe('#/components/schemas/SourceErrorDto');
+    expect(schemas.SourceErrorDto.required).not.toEqual(expect.arrayContaining(['instance']));
+    expect(schemas.SourceErrorDto.required).not.toEqual(expect.arrayContaining(['requestId']));
+    expect(schemas.ProblemDto.required).toEqual(expect.arrayContaining(['instance', 'requestId', 'code']));
+    expect(schemas.ProblemDto.properties.code.enum).toEqual(Object.keys(PROBLEMS));
+    // The list's 502 is a problem+json that may carry every source's outcome.
+    const listFailed = body.paths['/images'].get.responses['502'].content['application/problem+json'].schema.$ref;
+    expect(listFailed).toBe('#/components/schemas/ListFailedDto');
+    expect(schemas.ListFailedDto.properties.sources.items.$ref).toBe('#/components/schemas/SourceDto');
+    const ids = (await getJson(`${gateway.url}/providers`)).body.providers.map((provider: { id: string }) => provider.id);
+    for (const [schema, property] of [['ImageDto', 'provider'], ['SourceDto', 'provider'], ['ProviderStateDto', 'id'], ['OperationDto', 'provider']]) {
+      expect({ schema, values: schemas[schema].properties[property].enum }).toEqual({ schema, values: ids });
+    }
+    expect(Object.keys(schemas.UploadTargetDto.properties)).toEqual(expect.arrayContaining(['uploadId', 'bucket', 'file', 'domain', 'accessKey', 'secretKey', 'token', 'imageUrl']));
   });
 });
 

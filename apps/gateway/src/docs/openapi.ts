@@ -3,7 +3,7 @@ import { ApiExtension, ApiResponse, DocumentBuilder, OpenAPIObject, SwaggerModul
 import { OperationName, PROBLEMS, ProblemCode, describeRules } from '@images/core';
 import { SECURITY_SCHEMES } from '../callers/scopes';
 import { IDEMPOTENCY_HEADER_DOC } from '../idempotency/idempotency.interceptor';
-import { ProblemDto } from '../images/dto/image.dto';
+import { ListFailedDto, ProblemDto } from '../images/dto/image.dto';
 import { PROBLEM_CONTENT_TYPE } from '../problems/problem.filter';
 import { ProviderDirectory } from '../providers/provider-directory';
 
@@ -40,7 +40,22 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key' }, SECURITY_SCHEMES.apiKey)
       .build(),
   );
-  return withProviderNotes(withIdempotencyHeader(withProblemContent(document)), app.get(ProviderDirectory));
+  const directory = app.get(ProviderDirectory);
+  return withProviderIds(withProviderNotes(withIdempotencyHeader(withProblemContent(document)), directory), directory.ids);
+}
+
+/** Where a schema names a provider, the document lists this deployment's provider ids. */
+const PROVIDER_FIELDS: Array<[schema: string, property: string]> = [
+  ['ImageDto', 'provider'], ['SourceDto', 'provider'], ['SourceErrorDto', 'provider'], ['ProblemDto', 'provider'], ['ListFailedDto', 'provider'],
+  ['OperationDto', 'provider'], ['ProviderStateDto', 'id'],
+];
+
+function withProviderIds(document: OpenAPIObject, ids: readonly string[]): OpenAPIObject {
+  for (const [schema, property] of PROVIDER_FIELDS) {
+    const field = (document.components?.schemas?.[schema] as { properties?: Record<string, { enum?: string[] }> } | undefined)?.properties?.[property];
+    if (field) field.enum = [...ids];
+  }
+  return document;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
@@ -52,16 +67,17 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as 
  */
 export function withProblemContent(document: OpenAPIObject): OpenAPIObject {
   const problemRef = { $ref: `#/components/schemas/${ProblemDto.name}` };
+  const problemRefs = new Set([ProblemDto, ListFailedDto].map((dto) => `#/components/schemas/${dto.name}`));
   for (const [path, item] of Object.entries(document.paths)) {
     for (const method of METHODS) {
       const responses = item[method]?.responses ?? {};
       for (const [status, response] of Object.entries(responses)) {
         if (!/^[45]/.test(status) || !response || '$ref' in response) continue;
         const schemas = Object.values(response.content ?? {}).map((media) => (media.schema as { $ref?: string } | undefined)?.$ref);
-        const isProblem = schemas.includes(problemRef.$ref);
+        const problem = schemas.find((ref) => ref !== undefined && problemRefs.has(ref));
         const bodiless = schemas.length === 0;
         // Whatever media types the route produces on success, its errors are problems only.
-        if (isProblem || (bodiless && !path.startsWith('/health'))) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problemRef } };
+        if (problem || (bodiless && !path.startsWith('/health'))) response.content = { [PROBLEM_CONTENT_TYPE]: { schema: problem ? { $ref: problem } : problemRef } };
       }
     }
   }

@@ -6,7 +6,7 @@ import { RequestId } from '../common/request-context';
 import { asksNoCache } from '../common/cache-directives';
 import { attachSources } from '../common/request-log';
 import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
-import { ImageDto, ImageListDto, ProblemDto } from './dto/image.dto';
+import { ImageDto, ImageListDto, ListFailedDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
 import { AnswerCaching } from './http-caching';
 import { ImagesService } from './images.service';
@@ -34,7 +34,7 @@ export class ImagesController {
   @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources', headers: CACHING_HEADERS })
   @ApiNotModifiedResponse({ description: "If-None-Match named this answer's ETag: the caller's copy is current", headers: CACHING_HEADERS })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_FAILED' })
-  @ApiBadGatewayResponse({ type: ProblemDto, description: 'ALL_PROVIDERS_FAILED, or the one selected provider failed (its own status and code)' })
+  @ApiBadGatewayResponse({ type: ListFailedDto, description: 'ALL_PROVIDERS_FAILED (with sources), or the one selected provider failed (its own status and code)' })
   @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'RATE_LIMITED: the one selected provider throttled the gateway' })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'UPSTREAM_UNAVAILABLE: the one selected provider is unreachable or its circuit is open' })
   @ApiGatewayTimeoutResponse({ type: ProblemDto, description: 'UPSTREAM_TIMEOUT: the one selected provider did not answer within PROVIDER_TIMEOUT_MS' })

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ARCHITECTURES, IMAGE_STATUSES, OS_TYPES, VISIBILITIES } from '@images/core';
+import { ARCHITECTURES, IMAGE_STATUSES, OS_TYPES, PROBLEMS, VISIBILITIES } from '@images/core';
+
+const PROBLEM_CODES = Object.keys(PROBLEMS);
 
 /**
  * OpenAPI shapes of the answers (the runtime values are the core types). A nullable enum lists null among its values:
@@ -41,18 +43,23 @@ export class UpstreamDto {
   @ApiPropertyOptional() requestId?: string;
 }
 
-export class ProblemDto {
+/** A provider's failure inside an answer (`sources[].error`): a problem without the request's `instance` and `requestId`. */
+export class SourceErrorDto {
   @ApiProperty({ example: '/problems/upstream-auth-failed' }) type!: string;
   @ApiProperty() title!: string;
   @ApiProperty({ type: 'integer' }) status!: number;
   @ApiPropertyOptional() detail?: string;
-  @ApiProperty() instance!: string;
-  @ApiProperty({ example: 'UPSTREAM_AUTH_FAILED' }) code!: string;
-  @ApiProperty() requestId!: string;
+  @ApiProperty({ enum: PROBLEM_CODES, example: 'UPSTREAM_AUTH_FAILED' }) code!: string;
   @ApiProperty() retryable!: boolean;
   @ApiPropertyOptional() provider?: string;
   @ApiPropertyOptional({ type: UpstreamDto }) upstream?: UpstreamDto;
   @ApiPropertyOptional({ type: [FieldErrorDto] }) errors?: FieldErrorDto[];
+}
+
+/** An error answer (RFC 9457): what went wrong, for which request. */
+export class ProblemDto extends SourceErrorDto {
+  @ApiProperty() instance!: string;
+  @ApiProperty() requestId!: string;
 }
 
 export class SourceDto {
@@ -62,7 +69,12 @@ export class SourceDto {
   @ApiPropertyOptional({ type: 'integer' }) ageSeconds?: number;
   @ApiProperty({ type: 'integer', description: 'Images from this provider matching the filters' }) count!: number;
   @ApiProperty({ type: 'integer' }) latencyMs!: number;
-  @ApiPropertyOptional({ type: ProblemDto }) error?: ProblemDto;
+  @ApiPropertyOptional({ type: SourceErrorDto }) error?: SourceErrorDto;
+}
+
+/** ALL_PROVIDERS_FAILED carries every provider's outcome; a single selected provider's failure is a plain problem. */
+export class ListFailedDto extends ProblemDto {
+  @ApiPropertyOptional({ type: [SourceDto], description: "On ALL_PROVIDERS_FAILED: each provider's outcome" }) sources?: SourceDto[];
 }
 
 export class PageDto {
@@ -133,4 +145,8 @@ export class UploadTargetDto {
   @ApiPropertyOptional({ description: 'The object-store bucket to put the file into' }) bucket?: string;
   @ApiPropertyOptional({ description: 'The object name to put the file under' }) file?: string;
   @ApiPropertyOptional({ description: 'The object-store endpoint' }) domain?: string;
+  @ApiPropertyOptional({ description: 'CECSTACK: the object store access key (secret; the answer is no-store)' }) accessKey?: string;
+  @ApiPropertyOptional({ description: 'CECSTACK: the object store secret key' }) secretKey?: string;
+  @ApiPropertyOptional({ description: 'CECSTACK: a session token for the object store, when the vendor gives one' }) token?: string;
+  @ApiPropertyOptional({ description: 'CECSTACK: the URL the image file will have, when the vendor gives one' }) imageUrl?: string;
 }
