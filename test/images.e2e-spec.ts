@@ -304,6 +304,17 @@ describe('GET /images over the four simulated vendors', () => {
     }
     expect(Object.keys(schemas.UploadTargetDto.properties)).toEqual(expect.arrayContaining(['uploadId', 'bucket', 'file', 'domain', 'accessKey', 'secretKey', 'token', 'imageUrl']));
   });
+
+  it('documents the answers every route may give: 401, 403 and 429 where a caller is needed, X-Request-Id always, Retry-After on 429 and 503', async () => {
+    const { body } = await getJson(`${gateway.url}/docs-json`);
+    const list = body.paths['/images'].get.responses;
+    for (const status of ['200', '401', '403', '429', '503']) expect({ status, header: Object.keys(list[status]?.headers ?? {}) }).toEqual({ status, header: expect.arrayContaining(['X-Request-Id']) });
+    expect(Object.keys(list['429'].headers)).toContain('Retry-After');
+    expect(list['401'].content['application/problem+json']).toBeDefined();
+    expect(body.paths['/health/live'].get.responses['401']).toBeUndefined();
+    expect(body.paths['/images'].post.responses['404']).toBeDefined();
+    expect(list['404']).toBeDefined();
+  });
 });
 
 /** A small deterministic PRNG (mulberry32) so a failing sweep can be replayed. */

@@ -41,7 +41,37 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
   );
   const directory = app.get(ProviderDirectory);
-  return withProviderIds(withProviderNotes(withIdempotencyHeader(withProblemContent(document)), directory), directory.ids);
+  return withProviderIds(withProviderNotes(withIdempotencyHeader(withProblemContent(withCallerAnswers(document))), directory), directory.ids);
+}
+
+const REQUEST_ID_HEADER = { description: "The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log", schema: { type: 'string' } };
+const RETRY_AFTER_HEADER = { description: 'Seconds to wait before trying again, where known', schema: { type: 'integer' } };
+
+/**
+ * What every route may answer besides its own: a route that needs a caller may be 401, 403 and 429 (section 8); every
+ * answer carries X-Request-Id, and 429 and 503 carry Retry-After where known.
+ */
+function withCallerAnswers(document: OpenAPIObject): OpenAPIObject {
+  const problem = (description: string) => ({ description, content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: `#/components/schemas/${ProblemDto.name}` } } } });
+  for (const item of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = item[method] as (Record<string, unknown> & { responses?: Record<string, { description?: string; content?: unknown; headers?: Record<string, unknown> }> }) | undefined;
+      if (!operation?.responses) continue;
+      const responses = operation.responses;
+      // A public route (probes, problem pages) lists the empty security requirement.
+      const isPublic = (operation.security as object[] | undefined)?.some((requirement) => Object.keys(requirement).length === 0) ?? false;
+      if (operation['x-required-scope'] !== undefined && !isPublic) {
+        responses['401'] ??= problem('UNAUTHENTICATED: no credentials, or unknown ones');
+        responses['403'] ??= problem("FORBIDDEN: the caller lacks the route's scope");
+        responses['429'] ??= problem("RATE_LIMITED: the caller is over its limit");
+      }
+      for (const [status, response] of Object.entries(responses)) {
+        if ('$ref' in response) continue;
+        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...(status === '429' || status === '503' ? { 'Retry-After': RETRY_AFTER_HEADER } : {}), ...response.headers };
+      }
+    }
+  }
+  return document;
 }
 
 /** Where a schema names a provider, the document lists this deployment's provider ids. */

@@ -25,7 +25,8 @@ export class ImageWritesController {
   @ApiOperation({ summary: 'Create an image at the provider named in the body' })
   @ApiCreatedResponse({ type: ImageDto, description: 'Created; Location is the image' })
   @ApiAcceptedResponse(ACCEPTED)
-  @ApiProblems('VALIDATION_FAILED', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
+  // NOT_FOUND: what the image is made from does not exist at the vendor (a DiDi snapshot outside the region).
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', 'CONFLICT', 'UNSUPPORTED_OPERATION', ...UPSTREAM_PROBLEMS)
   async create(@Body() body: CreateImageBody, @RequestId() requestId: string, @Res({ passthrough: true }) reply: FastifyReply) {
     return send(reply, await this.writes.create(body, requestId));
   }

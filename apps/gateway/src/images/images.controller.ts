@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiNotFoundResponse, ApiGatewayTimeoutResponse, ApiHeader, ApiNotModifiedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiServiceUnavailableResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
@@ -34,6 +34,7 @@ export class ImagesController {
   @ApiOkResponse({ type: ImageListDto, description: 'Also when some providers failed: their slices are marked in sources', headers: CACHING_HEADERS })
   @ApiNotModifiedResponse({ description: "If-None-Match named this answer's ETag: the caller's copy is current", headers: CACHING_HEADERS })
   @ApiBadRequestResponse({ type: ProblemDto, description: 'VALIDATION_FAILED' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'NOT_FOUND: the one selected provider answered that what was listed does not exist' })
   @ApiBadGatewayResponse({ type: ListFailedDto, description: 'ALL_PROVIDERS_FAILED (with sources), or the one selected provider failed (its own status and code)' })
   @ApiTooManyRequestsResponse({ type: ProblemDto, description: 'RATE_LIMITED: the one selected provider throttled the gateway' })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'UPSTREAM_UNAVAILABLE: the one selected provider is unreachable or its circuit is open' })
