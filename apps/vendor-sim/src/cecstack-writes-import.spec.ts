@@ -11,9 +11,10 @@ describe('CECSTACK simulator: private image writes', () => {
       expect(status).toBe(200);
       expect(body.data).toMatchObject({ imageId: expect.stringMatching(/^img-/), name: '导入镜像', status: 'queued', imageType: 'os_image', owner: '7074927169066926081', osVersion: 'v2' });
       const imageId = body.data.imageId;
-      expect((await ims.get('/private-images?current=1&size=1')).body.data.list[0].imageId).toBe(imageId);
-      const trail = await statusTrail(ims, imageId, ['active', 'killed']);
+      // Polled at once (the list is read after): a step is 150 ms, and a loaded machine must not skip one unseen.
+      const trail = await statusTrail(ims, imageId, ['active', 'killed'], undefined, [body.data.status]);
       expect(trail).toEqual(['queued', 'saving', 'active']);
+      expect((await ims.get('/private-images?current=1&size=1')).body.data.list[0].imageId).toBe(imageId);
       expect(Date.now() - started).toBeGreaterThanOrEqual(2 * STEP_MS - 40);
       const image = await ims.privateImage(imageId);
       expect(image).toMatchObject({ progress: '100', checksum: expect.stringMatching(/^[0-9a-f]{32}$/) });
@@ -23,7 +24,8 @@ describe('CECSTACK simulator: private image writes', () => {
 
     it('ends killed when the image URL cannot be reached (a host under .invalid)', async () => {
       const { body } = await ims.post('/private-images/import', importBody({ imageUrl: 'https://images.invalid/centos.qcow2' }));
-      expect(await statusTrail(ims, body.data.imageId, ['active', 'killed'])).toEqual(['queued', 'saving', 'killed']);
+      expect(body.data.status).toBe('queued');
+      expect(await statusTrail(ims, body.data.imageId, ['active', 'killed'], undefined, [body.data.status])).toEqual(['queued', 'saving', 'killed']);
     });
 
     it('makes a whole-machine image when data disks come along (volumeImages, minDisk as number or string)', async () => {

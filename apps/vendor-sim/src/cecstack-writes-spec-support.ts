@@ -15,8 +15,9 @@ export interface CatalogView {
 }
 
 /** Every distinct status an image shows, polled until it settles in one of `final` (or the deadline). */
-export async function statusTrail(ims: ImsClient, imageId: string, final: string[], deadlineMs = 20 * STEP_MS): Promise<string[]> {
-  const trail: string[] = [];
+export async function statusTrail(ims: ImsClient, imageId: string, final: string[], deadlineMs = 20 * STEP_MS, seen: string[] = []): Promise<string[]> {
+  // `seen`: states already known (the write's own answer), which a loaded machine may have moved past before the first poll.
+  const trail: string[] = [...seen];
   const started = Date.now();
   for (;;) {
     const status = String((await ims.privateImage(imageId))?.status);
