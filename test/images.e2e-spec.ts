@@ -314,6 +314,14 @@ describe('GET /images over the four simulated vendors', () => {
     expect(body.paths['/health/live'].get.responses['401']).toBeUndefined();
     expect(body.paths['/images'].post.responses['404']).toBeDefined();
     expect(list['404']).toBeDefined();
+    // Writes: Location on 201 and 202, Idempotent-Replayed on a POST's success; a partial download says its range.
+    const create = body.paths['/images'].post.responses;
+    expect(Object.keys(create['201'].headers)).toEqual(expect.arrayContaining(['Location', 'Idempotent-Replayed', 'X-Request-Id']));
+    expect(Object.keys(create['202'].headers)).toEqual(expect.arrayContaining(['Location', 'Idempotent-Replayed']));
+    expect(Object.keys(body.paths['/images/{id}/file'].get.responses['206'].headers)).toContain('Content-Range');
+    // The probes document their report's shape.
+    const healthRef = (path: string, status: string) => body.paths[path].get.responses[status].content['application/json'].schema.$ref;
+    expect([healthRef('/health/live', '200'), healthRef('/health/ready', '503'), healthRef('/health', '200')]).toEqual(Array(3).fill('#/components/schemas/HealthReportDto'));
   });
 });
 

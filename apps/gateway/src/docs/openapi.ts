@@ -44,6 +44,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   return withProviderIds(withProviderNotes(withIdempotencyHeader(withProblemContent(withCallerAnswers(document))), directory), directory.ids);
 }
 
+/** What a write's success carries (common/answer.ts, the idempotency interceptor), by method and status. */
+function writeHeaders(method: string, status: string): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  if (status === '201' || status === '202') headers.Location = { description: 'The image (201, or 202 without a vendor job), or the operation to poll (202)', schema: { type: 'string' } };
+  if (method === 'post' && /^2/.test(status)) headers['Idempotent-Replayed'] = { description: 'true on an answer replayed for a repeated Idempotency-Key', schema: { type: 'string', enum: ['true'] } };
+  if (status === '206') headers['Content-Range'] = { description: 'Which bytes of the file this is (RFC 9110)', schema: { type: 'string' } };
+  return headers;
+}
+
 const REQUEST_ID_HEADER = { description: "The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log", schema: { type: 'string' } };
 const RETRY_AFTER_HEADER = { description: 'Seconds to wait before trying again, where known', schema: { type: 'integer' } };
 
@@ -67,7 +76,7 @@ function withCallerAnswers(document: OpenAPIObject): OpenAPIObject {
       }
       for (const [status, response] of Object.entries(responses)) {
         if ('$ref' in response) continue;
-        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...(status === '429' || status === '503' ? { 'Retry-After': RETRY_AFTER_HEADER } : {}), ...response.headers };
+        response.headers = { 'X-Request-Id': REQUEST_ID_HEADER, ...(status === '429' || status === '503' ? { 'Retry-After': RETRY_AFTER_HEADER } : {}), ...writeHeaders(method, status), ...response.headers };
       }
     }
   }

@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { PublicRoute, RequiresScope } from '../callers/scopes';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisHealthIndicator } from '../redis/redis.health';
+import { HealthReportDto } from './health.dto';
 import { LifecycleService } from './lifecycle.service';
 import { ProviderHealthIndicator } from './provider.health';
 
@@ -28,6 +29,7 @@ export class HealthController {
   @PublicRoute()
   @Get('live')
   @ApiOperation({ summary: 'Liveness: 200 while the process can answer' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Alive' })
   live() {
     return this.health.check([]);
   }
@@ -35,14 +37,16 @@ export class HealthController {
   @PublicRoute()
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: 200 when serving, 503 while starting or draining' })
-  @ApiOkResponse({ description: 'Ready' })
-  @ApiServiceUnavailableResponse({ description: 'Starting or draining' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Ready' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'Starting or draining' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.answer(reply, [this.lifecycleIndicator()]);
   }
 
   @Get()
   @ApiOperation({ summary: 'Full report: lifecycle, cache backend, each provider (up, or degraded); 503 only while starting or draining' })
+  @ApiOkResponse({ type: HealthReportDto, description: 'Serving' })
+  @ApiServiceUnavailableResponse({ type: HealthReportDto, description: 'Starting or draining' })
   async full(@Res({ passthrough: true }) reply: FastifyReply) {
     return this.answer(reply, [this.lifecycleIndicator(), this.callersIndicator(), await this.redis.check('cache'), ...this.providers.check()]);
   }
