@@ -4,7 +4,7 @@
 // request on, not only once the circuit opens. Prints the first requests one by one, then the p99 under load.
 // Usage: npm run build && node bench/hung-vendor.js   (env: LOAD_SECONDS=10 CONNECTIONS=20 BENCH_REDIS_URL=redis://127.0.0.1:6379/13)
 'use strict';
-const { startVendorSim, withGateway, percentiles, knob, loadInOwnProcess } = require('./support');
+const { startVendorSim, withGateway, timed, percentiles, knob, loadInOwnProcess } = require('./support');
 
 const loadSeconds = knob('LOAD_SECONDS', 10);
 const connections = knob('CONNECTIONS', 20);
@@ -12,13 +12,6 @@ const firstRequests = knob('FIRST_REQUESTS', 10);
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
 const ttlSeconds = 3;
 const staleWaitMs = 300;
-
-async function timed(url) {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.json();
-  return { ms: performance.now() - started, body };
-}
 
 async function run() {
   const sim = await startVendorSim({ host: '127.0.0.1' });

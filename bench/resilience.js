@@ -5,7 +5,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const autocannon = require('autocannon');
-const { startVendorSim, spawnGateway, summarize, percentiles, cleanRedis, round } = require('./support');
+const { startVendorSim, spawnGateway, timed, summarize, percentiles, cleanRedis, round } = require('./support');
 
 const pageLatencyMs = Number(process.env.SIM_LATENCY_MS || 300);
 const loadSeconds = Number(process.env.LOAD_SECONDS || 10);
@@ -18,13 +18,6 @@ async function admin(sim, method, path, body) {
   const response = await fetch(`${sim.urls.admin}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
   const text = await response.text();
   return text ? JSON.parse(text) : undefined;
-}
-
-async function timed(url) {
-  const started = performance.now();
-  const response = await fetch(url);
-  const body = await response.json();
-  return { ms: performance.now() - started, status: response.status, body };
 }
 
 /** A vendor that hangs: every request waits its budget until the circuit opens, then answers in milliseconds. */

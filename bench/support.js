@@ -41,6 +41,14 @@ async function waitReady(url) {
   throw new Error('gateway not ready');
 }
 
+/** One GET, timed by the benchmark: its milliseconds, status and JSON body. */
+async function timed(url) {
+  const started = performance.now();
+  const response = await fetch(url);
+  const body = await response.json();
+  return { ms: performance.now() - started, status: response.status, body };
+}
+
 function summarize(r) {
   return { connections: r.connections, seconds: r.duration, requestsPerSecond: round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors };
 }
@@ -91,4 +99,4 @@ function loadInOwnProcess(url, { connections, seconds, headers = {} }) {
   });
 }
 
-module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, summarize, percentiles, cleanRedis, round, median, knob, withGateway, loadInOwnProcess };
+module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, timed, summarize, percentiles, cleanRedis, round, median, knob, withGateway, loadInOwnProcess };

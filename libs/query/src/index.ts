@@ -1,5 +1,5 @@
 export type { ImageFilters } from './filters';
-export { matchesFilters } from './filters';
+export { canonicalFilters, matchesFilters } from './filters';
 export type { SortKey } from './sort';
 export { SORT_KEYS, DEFAULT_SORT, compareImages } from './sort';
 export type { PageRequest, PageResult } from './query';

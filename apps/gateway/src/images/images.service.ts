@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CatalogEngine, CatalogSlice, imagesJson, serialisedImage } from '@images/catalog';
 import { GatewayError, Image, SecretRedactor } from '@images/core';
-import { DEFAULT_SORT, ImageFilters, InvalidCursorError, PageRequest, PageResult, queryImages } from '@images/query';
+import { DEFAULT_SORT, ImageFilters, InvalidCursorError, PageRequest, PageResult, canonicalFilters, queryImages } from '@images/query';
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';
@@ -82,7 +82,8 @@ export class ImagesService {
     }
     const ttlSeconds = this.config.cacheTtlSeconds;
     // Everything the answer depends on but the catalogs, in a fixed order (`refresh` changes how, not what).
-    const queryKey = [providerIds, filters.name, ...[query.osType, query.architecture, query.status, query.visibility, query.region].map(valueSet), sort, limit, query.cursor];
+    // The filters in the cursor's canonical form: values as sets, the name folded (the same matches, the same page).
+    const queryKey = [providerIds, canonicalFilters(filters), sort, limit, query.cursor];
     const caching: AnswerCaching = { etag: listEtag(queryKey, slices), cacheStatus: cacheStatus(slices, ttlSeconds), maxAgeSeconds: maxAgeSeconds(slices, ttlSeconds) };
     // The caller's copy is current: no filtering, sorting or serialising.
     if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, body: null, slices };
@@ -154,9 +155,4 @@ function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretReda
     // Only a vendor's words can carry a credential back; the rest is ours.
     ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
-}
-
-/** A filter's values as a set (sorted, no repeats): `b,a,a` and `a,b` are one query, one ETag, one cached page. */
-function valueSet(values: readonly string[] | undefined): string[] | null {
-  return values === undefined ? null : [...new Set(values)].sort();
 }
