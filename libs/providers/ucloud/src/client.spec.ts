@@ -52,10 +52,18 @@ describe('UCloud client against a loopback upstream', () => {
     let peak = 0;
     let firstAnswered = false;
     const earlyOffsets: string[] = [];
+    // A later page waits (up to 1 s) until three are in flight, so a loaded machine cannot make sent-together requests
+    // look sequential; a client sending one at a time still gets each answer, and a peak of 1.
+    const waiting: Array<() => void> = [];
     const { provider, upstream } = await ucloud(async (request) => {
-      if (formOf(request).get('Offset') !== '0' && !firstAnswered) earlyOffsets.push(formOf(request).get('Offset')!);
+      const offset = formOf(request).get('Offset');
+      if (offset !== '0' && !firstAnswered) earlyOffsets.push(offset!);
       inFlight++;
       peak = Math.max(peak, inFlight);
+      if (offset !== '0') {
+        if (inFlight >= 3) waiting.splice(0).forEach((release) => release());
+        else await new Promise<void>((resolve) => { waiting.push(resolve); setTimeout(resolve, 1000); });
+      }
       await delay(25);
       inFlight--;
       firstAnswered = true;
