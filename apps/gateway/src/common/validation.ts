@@ -21,6 +21,9 @@ export class StrictValidationPipe extends ValidationPipe {
     });
   }
 
+  /** Valid queries already transformed, per DTO: a repeated query (polling, a 304 revalidation) skips class-validator. */
+  private readonly validQueries = new WeakMap<Function, Map<string, object>>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body') refuseLongLists(value, 'body');
     if ((metadata.type === 'query' || metadata.type === 'body') && metadata.metatype && isPlainObject(value)) {
@@ -28,8 +31,32 @@ export class StrictValidationPipe extends ValidationPipe {
       const unknown = Object.keys(value).filter((key) => !known.has(key));
       if (unknown.length > 0) throw validationFailed(unknown.map((field) => ({ field, message: 'is not a known parameter' })));
     }
-    return super.transform(value, metadata);
+    if (metadata.type !== 'query' || !metadata.metatype || !isPlainObject(value)) return super.transform(value, metadata);
+    return this.transformQuery(value, metadata, metadata.metatype);
   }
+
+  /** The same raw values always give the same DTO (or the same refusal): the transformed one is kept, frozen. */
+  private async transformQuery(value: Record<string, unknown>, metadata: ArgumentMetadata, metatype: Function): Promise<unknown> {
+    const key = JSON.stringify(value);
+    let remembered = this.validQueries.get(metatype);
+    const hit = remembered?.get(key);
+    if (hit) return hit;
+    const valid = await super.transform(value, metadata);
+    if (key.length > MAX_REMEMBERED_QUERY_CHARS || !isPlainObject(valid)) return valid;
+    if (!remembered) this.validQueries.set(metatype, (remembered = new Map()));
+    // Oldest first out: a caller cycling through endless queries cannot grow this.
+    if (remembered.size >= MAX_REMEMBERED_QUERIES) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(key, deepFreeze(valid));
+    return valid;
+  }
+}
+
+const MAX_REMEMBERED_QUERIES = 256;
+const MAX_REMEMBERED_QUERY_CHARS = 2048;
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const item of Object.values(value)) if (typeof item === 'object' && item !== null) deepFreeze(item);
+  return Object.freeze(value);
 }
 
 /** No list in a body of the API holds more than 50 items: far longer lists are refused before class-transformer copies them item by item. */
