@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { PROBLEMS } from '@images/core';
 import type { Browser, Page } from 'playwright-core';
 import type { RunningSim } from '../apps/vendor-sim/src';
@@ -123,9 +124,10 @@ describe('CORS and browser headers over plain HTTP', () => {
     expect(answer.headers.get('content-disposition')).toMatch(/^attachment\b/);
   });
 
-  it('refuses every non-JSON body 415 UNSUPPORTED_MEDIA_TYPE before the provider is called', async () => {
-    const refused = [await postShareAs('application/x-www-form-urlencoded', 'userIds=u1'), await postShareAs('text/plain', '{"userIds":["u1"]}')];
-    expect(refused.map((answer) => [answer.status, JSON.parse(answer.text).code])).toEqual([[415, 'UNSUPPORTED_MEDIA_TYPE'], [415, 'UNSUPPORTED_MEDIA_TYPE']]);
+  it('refuses every non-JSON body 415 UNSUPPORTED_MEDIA_TYPE before the provider is called (a compressed one too)', async () => {
+    const gzipped = await send(`${writable.url}${SHARE_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' }, body: gzipSync('{"userIds":["u1"]}') });
+    const refused = [await postShareAs('application/x-www-form-urlencoded', 'userIds=u1'), await postShareAs('text/plain', '{"userIds":["u1"]}'), gzipped];
+    expect(refused.map((answer) => [answer.status, JSON.parse(answer.text).code])).toEqual([[415, 'UNSUPPORTED_MEDIA_TYPE'], [415, 'UNSUPPORTED_MEDIA_TYPE'], [415, 'UNSUPPORTED_MEDIA_TYPE']]);
     expect(fake.calls.shareImage).toBeUndefined();
   });
 

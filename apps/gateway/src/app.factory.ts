@@ -83,7 +83,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   addRequestHooks(fastify, { metrics: app.get(MetricsService), lifecycle: app.get(LifecycleService), logger });
   acceptJsonBodiesOnly(fastify, config.limits.bodyLimitBytes);
   await secureForBrowsers(fastify, config.callers);
-  await compressAnswers(fastify);
+  compressAnswers(fastify);
   guardDocs(fastify, config.callers, app.get(Authenticator), redactor);
 
   // JSON only (no /docs-yaml to guard, or to render again per request); a key given to "Authorize" is not kept in the browser.

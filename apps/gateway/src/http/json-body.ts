@@ -13,6 +13,12 @@ export function acceptJsonBodiesOnly(fastify: FastifyInstance, bodyLimit: number
   fastify.removeAllContentTypeParsers();
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
+    // Compressed bodies are not taken: inflating them would undo the body limit.
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+      done(new GatewayError('UNSUPPORTED_MEDIA_TYPE', { detail: `the body is ${encoding}-encoded: send JSON without a Content-Encoding` }), undefined);
+      return;
+    }
     if (nestsDeeperThan(body as string, MAX_JSON_DEPTH)) {
       done(new GatewayError('VALIDATION_FAILED', { detail: `the JSON body nests deeper than ${MAX_JSON_DEPTH} levels`, errors: [{ field: 'body', message: `nests deeper than ${MAX_JSON_DEPTH} levels` }] }), undefined);
       return;

@@ -5,6 +5,7 @@ import { RequiresScope } from '../callers/scopes';
 import { RequestId } from '../common/request-context';
 import { asksNoCache } from '../common/cache-directives';
 import { attachSources } from '../common/request-log';
+import { compressedOnce } from '../http/compression';
 import { ApiProblems, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, ImageListDto, ListFailedDto, ProblemDto } from './dto/image.dto';
 import { ListImagesQuery } from './dto/list-images.query';
@@ -49,8 +50,9 @@ export class ImagesController {
     const answer = await this.images.list(query, { bypassCache: asksNoCache(cacheControl), ifNoneMatch });
     attachSources(request, answer.slices);
     // The answer is JSON already (an ImageList's bytes): sent as it is, with the type Fastify gives an object.
-    if (answer.body !== null) reply.type(JSON_TYPE);
-    return conditional(reply, answer, answer.body);
+    if (answer.body === null || answer.cachedPage === null) return conditional<Buffer>(reply, answer, null);
+    reply.type(JSON_TYPE);
+    return conditional(reply, answer, await compressedOnce(request, reply, answer.cachedPage, answer.body));
   }
 
   @Get(':id')

@@ -5,7 +5,7 @@ import { DEFAULT_SORT, ImageFilters, InvalidCursorError, PageRequest, PageResult
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { ListImagesQuery } from './dto/list-images.query';
-import { AnswerCache } from './answer-cache';
+import { AnswerCache, CachedPage } from './answer-cache';
 import { CatalogIndexes } from './catalog-indexes';
 import { AnswerCaching, cacheStatus, imageEtag, listEtag, matchesIfNoneMatch, maxAgeSeconds } from './http-caching';
 
@@ -33,6 +33,8 @@ const ITEMS_OPENING = Buffer.from('{"items":');
 /** A list answer: its JSON (an ImageList, UTF-8), or null when the caller's copy (If-None-Match) is still current (304). */
 export interface ListAnswer extends AnswerCaching {
   body: Buffer | null;
+  /** The cached page the body was made from (null with no body): its compressed forms are kept with it. */
+  cachedPage: CachedPage | null;
   slices: readonly CatalogSlice[];
 }
 
@@ -86,7 +88,7 @@ export class ImagesService {
     const queryKey = [providerIds, canonicalFilters(filters), sort, limit, query.cursor];
     const caching: AnswerCaching = { etag: listEtag(queryKey, slices), cacheStatus: cacheStatus(slices, ttlSeconds), maxAgeSeconds: maxAgeSeconds(slices, ttlSeconds) };
     // The caller's copy is current: no filtering, sorting or serialising.
-    if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, body: null, slices };
+    if (matchesIfNoneMatch(options.ifNoneMatch, caching.etag)) return { ...caching, body: null, cachedPage: null, slices };
 
     // The ETag names the query and every catalog's content: a page computed for it stays right while it is the tag.
     let cached = this.answers.get(caching.etag);
@@ -101,7 +103,7 @@ export class ImagesService {
     // Byte for byte JSON.stringify of an ImageList ({ items, page, sources, complete }), with the items serialised once.
     const rest = `,"page":${JSON.stringify(cached.page)},"sources":${JSON.stringify(sources)},"complete":${complete}}`;
     const body = Buffer.concat([ITEMS_OPENING, cached.itemsJson, Buffer.from(rest)]);
-    return { ...caching, body, slices };
+    return { ...caching, body, cachedPage: cached, slices };
   }
 
   /**
