@@ -70,7 +70,7 @@ export async function compressedOnce(request: FastifyRequest, reply: FastifyRepl
   const encoding = chooseEncoding(request, reply, body.length);
   if (!encoding) return body;
   let entry = compressions.get(owner);
-  if (!entry || !entry.body.equals(body)) compressions.set(owner, (entry = { body, encoded: {} }));
+  if (!entry || (entry.body !== body && !entry.body.equals(body))) compressions.set(owner, (entry = { body, encoded: {} }));
   const encoded = await (entry.encoded[encoding] ??= COMPRESS[encoding](body));
   reply.header('Content-Encoding', encoding);
   return encoded;

@@ -19,8 +19,20 @@ export interface AnswerCaching {
  */
 export function listEtag(query: readonly unknown[], slices: readonly CatalogSlice[]): string {
   const parts = slices.map((slice) => [slice.provider, slice.status, slice.version ?? null, slice.error?.code ?? null]);
-  return `W/"${createHash('sha256').update(JSON.stringify([query, parts])).digest('base64url').slice(0, 27)}"`;
+  const named = JSON.stringify([query, parts]);
+  // A hash object per request costs more than the rest of a 304: repeated inputs reuse their tag.
+  let etag = recentEtags.get(named);
+  if (etag === undefined) {
+    etag = `W/"${createHash('sha256').update(named).digest('base64url').slice(0, 27)}"`;
+    if (recentEtags.size >= MAX_RECENT_ETAGS) recentEtags.delete(recentEtags.keys().next().value as string);
+    recentEtags.set(named, etag);
+  }
+  return etag;
 }
+
+/** Oldest out first; the inputs are bounded (validated queries, provider ids, versions), the count is bounded here. */
+const MAX_RECENT_ETAGS = 1024;
+const recentEtags = new Map<string, string>();
 
 export function imageEtag(image: Image): string {
   return `W/"${imageVersion(image)}"`;

@@ -184,4 +184,16 @@ describe('ImagesService', () => {
     await service.list({ limit: 3 }, { bypassCache: false });
     expect(answers.size).toBe(2);
   });
+
+  it('reuses the assembled body while the per-request tail is the same, and makes a new one when the sources change', async () => {
+    const missed = await service.list({ limit: 2 }, { bypassCache: false });
+    const hit = await service.list({ limit: 2 }, { bypassCache: false });
+    const hitAgain = await service.list({ limit: 2 }, { bypassCache: false });
+    // The first answer's sources say miss, the later ones hit: other bytes, each true to its own sources.
+    expect(hit.body).not.toBe(missed.body);
+    expect([listOf(missed)!.sources[0].cache, listOf(hit)!.sources[0].cache]).toEqual(['miss', 'hit']);
+    // Same sources (a latency can round to 1 ms on a loaded machine: then other bytes, as it must be).
+    const sameTail = JSON.stringify(listOf(hitAgain)!.sources) === JSON.stringify(listOf(hit)!.sources);
+    expect(hitAgain.body === hit.body).toBe(sameTail);
+  });
 });

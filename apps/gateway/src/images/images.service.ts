@@ -56,6 +56,9 @@ export class ImagesService {
     private readonly indexes: CatalogIndexes,
   ) {}
 
+  /** Per cached page (kept as long as the answer cache keeps the page): its last assembled body. */
+  private readonly lastBodies = new WeakMap<CachedPage, { tail: string; body: Buffer }>();
+
   async list(query: ListImagesQuery, options: { bypassCache: boolean; ifNoneMatch?: string }): Promise<ListAnswer> {
     const providerIds = this.selectProviders(query.provider);
     const filters: ImageFilters = {
@@ -102,8 +105,7 @@ export class ImagesService {
     const complete = slices.every((slice) => slice.status === 'ok');
     // Byte for byte JSON.stringify of an ImageList ({ items, page, sources, complete }), with the items serialised once.
     const rest = `,"page":${JSON.stringify(cached.page)},"sources":${JSON.stringify(sources)},"complete":${complete}}`;
-    const body = Buffer.concat([ITEMS_OPENING, cached.itemsJson, Buffer.from(rest)]);
-    return { ...caching, body, cachedPage: cached, slices };
+    return { ...caching, body: this.assembled(cached, rest), cachedPage: cached, slices };
   }
 
   /**
@@ -122,6 +124,18 @@ export class ImagesService {
       : { etag, cacheStatus: cacheStatus([from], ttlSeconds), maxAgeSeconds: maxAgeSeconds([from], ttlSeconds) };
     if (matchesIfNoneMatch(ifNoneMatch, etag)) return { ...caching, image: null, body: null };
     return { ...caching, image, body: serialisedImage(image).json };
+  }
+
+  /**
+   * The page's bytes with this request's tail. The tail (sources' ages and latencies) changes about once a second
+   * under load, so the last body made for each page is kept and reused while the tail is the same: no copy per request.
+   */
+  private assembled(page: CachedPage, tail: string): Buffer {
+    const last = this.lastBodies.get(page);
+    if (last?.tail === tail) return last.body;
+    const body = Buffer.concat([ITEMS_OPENING, page.itemsJson, Buffer.from(tail)]);
+    this.lastBodies.set(page, { tail, body });
+    return body;
   }
 
   private selectProviders(provider: string | undefined): string[] {
