@@ -51,7 +51,10 @@ export class UpstreamDto {
   @ApiPropertyOptional() requestId?: string;
 }
 
-/** A provider's failure inside an answer (`sources[].error`): a problem without the request's `instance` and `requestId`. */
+/**
+ * A provider's failure inside an answer (`sources[].error`, a failed job's `error`): a problem without the request's
+ * `instance` and `requestId`.
+ */
 export class SourceErrorDto {
   @ApiProperty({ example: '/problems/upstream-auth-failed' }) type!: string;
   @ApiProperty() title!: string;
@@ -119,7 +122,7 @@ export class OperationDto {
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty({ type: String, nullable: true, description: 'The gateway id of the image the job works on, when known' }) resourceId!: string | null;
-  @ApiProperty(nullable(ProblemDto, 'Why the job failed')) error!: ProblemDto | null;
+  @ApiProperty(nullable(SourceErrorDto, 'Why the job failed')) error!: SourceErrorDto | null;
 }
 
 export class WriteAcceptedDto {
