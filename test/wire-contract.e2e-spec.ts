@@ -59,9 +59,10 @@ describe('the wire check against the served OpenAPI document', () => {
     expect(contract.mismatches(tampered((answer) => delete answer.headers['x-request-id']))).toEqual([expect.stringMatching(/the required header X-Request-Id is missing/)]);
   });
 
-  it('catches a route the document does not have, and an unrouted answer that is not a problem', () => {
+  it('catches a route the document does not have, and an answer outside its operations that is not a problem', () => {
     expect(contract.mismatches(tampered((answer) => (answer.route = '/images/{id}/colour')))).toEqual([expect.stringMatching(/GET \/images\/\{id\}\/colour is not in the document/)]);
     const unrouted = tampered((answer) => Object.assign(answer, { route: undefined, headers: { ...answer.headers, 'content-type': 'application/problem+json' } }));
+    expect(contract.mismatches({ ...unrouted, route: '/docs-json' })[0]).toMatch(/route \/docs-json\) answered 200: the body does not match the document: \/ must have required property/);
     expect(contract.mismatches(unrouted)[0]).toMatch(/route none\) answered 200: the body does not match the document: \/ must have required property/);
   });
 

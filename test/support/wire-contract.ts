@@ -6,8 +6,9 @@ import type { GatewayAppOptions } from '../../apps/gateway/src/app.factory';
 
 // Issue 11: what the document promises is what the wire carries. startGateway records every answer its gateway
 // sends (through the factory's observeAnswer hook) and, on close, checks each against the OpenAPI document that
-// same gateway serves; any drift fails the suite. Gateways spawned as child processes (spawnGateway) are not
-// recorded: their answers never pass through this process.
+// same gateway serves; any drift fails the suite. Not recorded: gateways spawned as child processes (spawnGateway),
+// whose answers never pass through this process, and the 400 written straight to the socket for a request the HTTP
+// parser refuses (app.factory answerUnparsableRequest), which never reaches Fastify's hooks.
 
 /** One answer as the router sent it, before compression. */
 export interface RecordedAnswer {
@@ -26,7 +27,7 @@ const UNDOCUMENTED_ROUTES: Array<[pattern: RegExp, reason: string]> = [
   [/^\/docs(?:-json|\/.*)?$/, 'the document itself and the Swagger UI that renders it'],
 ];
 
-/** The body of an answer no route produced: the framework's 404 and 400 are problems like any other. */
+/** The body of an answer outside the document's operations: the framework's 404 and 400 are problems like any other. */
 const UNROUTED_PROBLEM_SCHEMA = 'ProblemDto';
 
 export function recordAnswers(): { answers: RecordedAnswer[]; observeAnswer: NonNullable<GatewayAppOptions['observeAnswer']> } {
@@ -65,13 +66,15 @@ export class WireContract {
   }
 
   private check(answer: RecordedAnswer): string[] {
-    if (answer.route === undefined) return this.checkUnrouted(answer);
-    if (UNDOCUMENTED_ROUTES.some(([pattern]) => pattern.test(answer.route!))) return [];
+    if (answer.route === undefined) return this.checkProblem(answer);
+    // Outside the document a refusal is still a problem (the docs' own 401 and 403).
+    const isProblem = (answer.headers['content-type'] ?? '').startsWith('application/problem+json');
+    if (UNDOCUMENTED_ROUTES.some(([pattern]) => pattern.test(answer.route!))) return isProblem ? this.checkProblem(answer) : [];
     // A HEAD is its GET without the body (Fastify answers it from the GET route).
     const isHead = answer.method === 'HEAD';
     const method = isHead ? 'get' : answer.method.toLowerCase();
     // A CORS preflight is @fastify/cors's own answer on its catch-all route, not an operation.
-    if (method === 'options' && answer.route === '*') return [];
+    if (method === 'options' && answer.route === '*') return isProblem ? this.checkProblem(answer) : [];
     const operation = (this.document.paths[answer.route] as Record<string, { responses?: Record<string, ResponseObject> }> | undefined)?.[method];
     if (!operation) return [`${answer.method} ${answer.route} is not in the document`];
     const responses = operation.responses ?? {};
@@ -80,7 +83,8 @@ export class WireContract {
     return [...this.checkHeaders(answer, response), ...(isHead ? [] : this.checkBody(answer, response))];
   }
 
-  private checkUnrouted(answer: RecordedAnswer): string[] {
+  /** An answer outside the document's operations that must still be a problem (any status). */
+  private checkProblem(answer: RecordedAnswer): string[] {
     const schema = this.document.components?.schemas?.[UNROUTED_PROBLEM_SCHEMA] ? { $ref: `#/components/schemas/${UNROUTED_PROBLEM_SCHEMA}` } : undefined;
     const problems = answer.headers['x-request-id'] ? [] : ['no X-Request-Id'];
     if (!schema) return [...problems, `the document has no ${UNROUTED_PROBLEM_SCHEMA} for answers no route produced`];
