@@ -28,7 +28,7 @@ const UNDOCUMENTED_ROUTES: Array<[pattern: RegExp, reason: string]> = [
 ];
 
 /** The body of an answer outside the document's operations: the framework's 404 and 400 are problems like any other. */
-const UNROUTED_PROBLEM_SCHEMA = 'ProblemDto';
+const PROBLEM_SCHEMA = 'ProblemDto';
 
 export function recordAnswers(): { answers: RecordedAnswer[]; observeAnswer: NonNullable<GatewayAppOptions['observeAnswer']> } {
   const answers: RecordedAnswer[] = [];
@@ -61,8 +61,7 @@ export class WireContract {
   /** Every way the answer differs from what the document promises (empty when it keeps its word). */
   mismatches(answer: RecordedAnswer): string[] {
     const where = `${answer.method} ${answer.url} (route ${answer.route ?? 'none'}) answered ${answer.status}`;
-    const problems = this.check(answer).map((problem) => `${where}: ${problem}`);
-    return problems;
+    return this.check(answer).map((problem) => `${where}: ${problem}`);
   }
 
   private check(answer: RecordedAnswer): string[] {
@@ -85,9 +84,9 @@ export class WireContract {
 
   /** An answer outside the document's operations that must still be a problem (any status). */
   private checkProblem(answer: RecordedAnswer): string[] {
-    const schema = this.document.components?.schemas?.[UNROUTED_PROBLEM_SCHEMA] ? { $ref: `#/components/schemas/${UNROUTED_PROBLEM_SCHEMA}` } : undefined;
+    const schema = this.document.components?.schemas?.[PROBLEM_SCHEMA] ? { $ref: `#/components/schemas/${PROBLEM_SCHEMA}` } : undefined;
     const problems = answer.headers['x-request-id'] ? [] : ['no X-Request-Id'];
-    if (!schema) return [...problems, `the document has no ${UNROUTED_PROBLEM_SCHEMA} for answers no route produced`];
+    if (!schema) return [...problems, `the document has no ${PROBLEM_SCHEMA} for answers no route produced`];
     return [...problems, ...this.checkBody(answer, { content: { 'application/problem+json': { schema } } })];
   }
 
