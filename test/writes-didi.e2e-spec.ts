@@ -67,6 +67,16 @@ describe('writes over the simulated vendors', () => {
       expect((await list('provider=didi')).some((i) => i.id === image.id)).toBe(false);
     });
 
+    it('ends a create whose image is deleted while being built as failed, with the reason as a problem (no request members)', async () => {
+      const created = await sendJson('POST', url('/images'), { provider: 'didi', name: 'e2e doomed', fromSnapshot: SNAPSHOT_BJ, region: 'bj' });
+      expect(created.status).toBe(202);
+      expect((await fetch(url(`/images/${created.body.operation.resourceId}`), { method: 'DELETE' })).status).toBeLessThan(300);
+      const finished = await eventually(() => getJson(url(created.headers.get('location')!)), (a) => a.body.status !== 'running');
+      expect(finished.body).toMatchObject({ status: 'failed', error: { type: expect.stringMatching(/^\/problems\//), code: expect.any(String), retryable: expect.any(Boolean) } });
+      // The request problem's members belong to the poll's own answer, not to the job's failure.
+      expect(finished.body.error).not.toHaveProperty('requestId');
+    });
+
     it('answers 404 for an operation DiDi does not know', async () => {
       expectProblem(await getJson(url('/operations/didi:bj.0123456789abcdef0123456789abcdef')), 404, 'NOT_FOUND');
       expectProblem(await getJson(url('/operations/didi:nonsense')), 404, 'NOT_FOUND');

@@ -8,6 +8,7 @@ import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-r
 import { RunningSim, SimOptions, startVendorSim } from '../../apps/vendor-sim/src';
 import { OPEN_GATEWAY_ENV } from './processes';
 import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './redis';
+import { checkClosedGateway, recordAnswers, RecordedAnswer } from './wire-contract';
 
 export type Vendor = 'didi' | 'huawei' | 'ucloud' | 'cecstack';
 export const VENDORS: readonly Vendor[] = ['didi', 'huawei', 'ucloud', 'cecstack'];
@@ -44,7 +45,13 @@ export interface Gateway {
   /** Every log line the gateway wrote. */
   logs: string[];
   keyPrefix: string;
-  close(): Promise<void>;
+  /** Every answer the gateway sent; on close each is checked against its OpenAPI document. */
+  answers: RecordedAnswer[];
+  /**
+   * Closes the gateway and checks every answer against the document it serves: a drift fails the spec file when it
+   * ends (or this call, with `checkNow`).
+   */
+  close(options?: { checkNow?: boolean }): Promise<void>;
 }
 
 /**
@@ -69,20 +76,23 @@ export async function startGateway(
   const logs: string[] = [];
   const logDestination = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
   const config = loadGatewayConfig(env, options.registrations ?? PROVIDER_REGISTRATIONS);
-  const app = await createGatewayApp(config, { logDestination, createApp: options.createApp });
+  const { answers, observeAnswer } = recordAnswers();
+  const app = await createGatewayApp(config, { logDestination, createApp: options.createApp, observeAnswer });
   const url = await app.listen('127.0.0.1');
   return {
     url,
     app,
     logs,
     keyPrefix,
-    async close() {
+    answers,
+    async close({ checkNow = false } = {}) {
       await app.app.close();
       if (useRedis) {
         const redis = testRedisClient(options.redisPort);
         await deleteKeysWithPrefix(redis, keyPrefix);
         await redis.quit();
       }
+      checkClosedGateway(app.document, answers, { now: checkNow });
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Socket } from 'node:net';
 import type { DynamicModule, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SwaggerModule } from '@nestjs/swagger';
+import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DestinationStream, Logger } from 'pino';
 import { GatewayError, SecretRedactor } from '@images/core';
@@ -30,6 +30,8 @@ const REQUEST_ID = /^[\w.:\-]{1,128}$/;
 export interface GatewayApp {
   app: NestFastifyApplication;
   logger: Logger;
+  /** The OpenAPI document served at /docs-json. */
+  document: OpenAPIObject;
   /** Listens on all interfaces (or `host`) and marks the replica ready. */
   listen(host?: string): Promise<string>;
   /**
@@ -45,6 +47,8 @@ export interface GatewayAppOptions {
   logDestination?: DestinationStream;
   /** Makes the Nest app from the root module; a test passes one built by `Test.createTestingModule` to override a provider. */
   createApp?: (root: DynamicModule, adapter: FastifyAdapter, options: NestApplicationOptions) => Promise<NestFastifyApplication>;
+  /** Sees every answer the router sends, serialized but not yet compressed; the e2e tests check them against the document. */
+  observeAnswer?: (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void;
 }
 
 /** Builds the gateway exactly as production runs it; e2e tests call this too. */
@@ -80,6 +84,9 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   const app = await createApp(AppModule.forRoot(config, logger, redactor), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false, bodyParser: false });
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  const { observeAnswer } = options;
+  // First of the onSend hooks, so compression has not yet turned the body into bytes.
+  if (observeAnswer) fastify.addHook('onSend', (request, reply, payload, done) => { observeAnswer(request, reply, payload); done(null, payload); });
   addRequestHooks(fastify, { metrics: app.get(MetricsService), lifecycle: app.get(LifecycleService), logger });
   acceptJsonBodiesOnly(fastify, config.limits.bodyLimitBytes);
   await secureForBrowsers(fastify, config.callers);
@@ -87,13 +94,15 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   guardDocs(fastify, config.callers, app.get(Authenticator), redactor);
 
   // JSON only (no /docs-yaml to guard, or to render again per request); a key given to "Authorize" is not kept in the browser.
-  SwaggerModule.setup('docs', app, buildOpenApiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json', raw: ['json'] });
   // No enableShutdownHooks(): Nest would close at once and re-raise the signal; `shutdown` drains instead.
   await app.init();
 
   return {
     app,
     logger,
+    document,
     async listen(host = '0.0.0.0') {
       await app.listen(config.port, host);
       app.get(LifecycleService).markServing();

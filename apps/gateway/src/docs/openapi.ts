@@ -35,11 +35,15 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       .setTitle('images-gateway')
       .setDescription('One REST API over the VM-image catalogs of several clouds. Errors are RFC 9457 problem+json; see /problems/{type}.')
       .setVersion('1')
+      // Relative: wherever the document is served from, the API is at the same origin.
+      .addServer('/', 'This gateway')
       // Both carry the same credentials: an API key, or (bearer only) a JWT. Each route's scope is in x-required-scope.
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key, or a JWT from the configured issuer' }, SECURITY_SCHEMES.bearer)
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'An API key' }, SECURITY_SCHEMES.apiKey)
       .build(),
   );
+  // package.json's licence: none is granted (a licence without a URL, which DocumentBuilder cannot say).
+  document.info.license = { name: 'UNLICENSED (proprietary)' };
   const directory = app.get(ProviderDirectory);
   return withProviderIds(withProviderNotes(withIdempotencyHeader(withProblemContent(withCallerAnswers(document))), directory), directory.ids);
 }
@@ -47,13 +51,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 /** What a write's success carries (common/answer.ts, the idempotency interceptor), by method and status. */
 function writeHeaders(method: string, status: string): Record<string, unknown> {
   const headers: Record<string, unknown> = {};
-  if (status === '201' || status === '202') headers.Location = { description: 'The image (201, or 202 without a vendor job), or the operation to poll (202)', schema: { type: 'string' } };
+  // A 202 whose vendor gave neither an image nor a job has nothing to point at.
+  if (status === '201' || status === '202') headers.Location = { description: 'The image (201, or 202 without a vendor job), or the operation to poll (202)', required: status === '201', schema: { type: 'string' } };
   if (method === 'post' && /^2/.test(status)) headers['Idempotent-Replayed'] = { description: 'true on an answer replayed for a repeated Idempotency-Key', schema: { type: 'string', enum: ['true'] } };
-  if (status === '206') headers['Content-Range'] = { description: 'Which bytes of the file this is (RFC 9110)', schema: { type: 'string' } };
+  if (status === '206') headers['Content-Range'] = { description: 'Which bytes of the file this is (RFC 9110)', required: true, schema: { type: 'string' } };
   return headers;
 }
 
-const REQUEST_ID_HEADER = { description: "The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log", schema: { type: 'string' } };
+const REQUEST_ID_HEADER = { description: "The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log", required: true, schema: { type: 'string' } };
 const RETRY_AFTER_HEADER = { description: 'Seconds to wait before trying again, where known', schema: { type: 'integer' } };
 
 /**
@@ -69,6 +74,12 @@ function withCallerAnswers(document: OpenAPIObject): OpenAPIObject {
       const responses = operation.responses;
       // A public route (probes, problem pages) lists the empty security requirement.
       const isPublic = (operation.security as object[] | undefined)?.some((requirement) => Object.keys(requirement).length === 0) ?? false;
+      // Fastify reads a body on these methods whatever the route: JSON only, up to BODY_LIMIT_BYTES (http/json-body.ts).
+      if (BODY_METHODS.has(method)) {
+        responses['400'] ??= problem('VALIDATION_FAILED: the body is not JSON, or nests too deep');
+        responses['413'] ??= problem('PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES');
+        responses['415'] ??= problem('UNSUPPORTED_MEDIA_TYPE: a body that is not application/json');
+      }
       if (operation['x-required-scope'] !== undefined && !isPublic) {
         responses['401'] ??= problem('UNAUTHENTICATED: no credentials, or unknown ones');
         responses['403'] ??= problem("FORBIDDEN: the caller lacks the route's scope");
@@ -91,13 +102,17 @@ const PROVIDER_FIELDS: Array<[schema: string, property: string]> = [
 
 function withProviderIds(document: OpenAPIObject, ids: readonly string[]): OpenAPIObject {
   for (const [schema, property] of PROVIDER_FIELDS) {
-    const field = (document.components?.schemas?.[schema] as { properties?: Record<string, { enum?: string[] }> } | undefined)?.properties?.[property];
-    if (field) field.enum = [...ids];
+    const field = (document.components?.schemas?.[schema] as { properties?: Record<string, { enum?: string[]; example?: string }> } | undefined)?.properties?.[property];
+    if (!field) continue;
+    field.enum = [...ids];
+    // An example outside the enum would mislead (and fails the lint): this deployment's first provider instead.
+    if ('example' in field) (field as { example?: string }).example = ids[0];
   }
   return document;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+const BODY_METHODS = new Set<string>(['put', 'post', 'delete', 'patch']);
 
 /**
  * Every error the gateway answers is `application/problem+json` (the ProblemFilter): error responses documented

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions, getSchemaPath } from '@nestjs/swagger';
 import { ARCHITECTURES, IMAGE_STATUSES, OS_TYPES, PROBLEMS, VISIBILITIES } from '@images/core';
 
 const PROBLEM_CODES = Object.keys(PROBLEMS);
@@ -7,6 +7,14 @@ const PROBLEM_CODES = Object.keys(PROBLEMS);
  * OpenAPI shapes of the answers (the runtime values are the core types). A nullable enum lists null among its values:
  * OpenAPI 3.0 validators check `enum` before `nullable`.
  */
+/**
+ * An object field that may be null. OpenAPI 3.0's `nullable` does not reach into a `$ref` (nor an `allOf` around one),
+ * so null is a branch of its own.
+ */
+function nullable(dto: Function, description: string): ApiPropertyOptions {
+  return { anyOf: [{ $ref: getSchemaPath(dto) }, { type: 'object', nullable: true, enum: [null] }], description };
+}
+
 export class ImageDto {
   @ApiProperty({ example: 'acme:4a48f88391134a01befe88ff98b68a88', description: '{provider}:{providerImageId}' }) id!: string;
   @ApiProperty({ example: 'acme' }) provider!: string;
@@ -43,7 +51,10 @@ export class UpstreamDto {
   @ApiPropertyOptional() requestId?: string;
 }
 
-/** A provider's failure inside an answer (`sources[].error`): a problem without the request's `instance` and `requestId`. */
+/**
+ * A provider's failure inside an answer (`sources[].error`, a failed job's `error`): a problem without the request's
+ * `instance` and `requestId`.
+ */
 export class SourceErrorDto {
   @ApiProperty({ example: '/problems/upstream-auth-failed' }) type!: string;
   @ApiProperty() title!: string;
@@ -111,12 +122,12 @@ export class OperationDto {
   @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status!: string;
   @ApiProperty({ type: 'integer', minimum: 0, maximum: 100 }) progress!: number;
   @ApiProperty({ type: String, nullable: true, description: 'The gateway id of the image the job works on, when known' }) resourceId!: string | null;
-  @ApiProperty({ type: ProblemDto, nullable: true, description: 'Why the job failed' }) error!: ProblemDto | null;
+  @ApiProperty(nullable(SourceErrorDto, 'Why the job failed')) error!: SourceErrorDto | null;
 }
 
 export class WriteAcceptedDto {
-  @ApiProperty({ type: ImageDto, nullable: true, description: 'The image as far as it is known yet' }) image!: ImageDto | null;
-  @ApiProperty({ type: OperationDto, nullable: true, description: 'The vendor job to poll, when the vendor has one' }) operation!: OperationDto | null;
+  @ApiProperty(nullable(ImageDto, 'The image as far as it is known yet')) image!: ImageDto | null;
+  @ApiProperty(nullable(OperationDto, 'The vendor job to poll, when the vendor has one')) operation!: OperationDto | null;
 }
 
 export class ImageShareDto {
