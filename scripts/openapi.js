@@ -4,13 +4,15 @@
 //   node scripts/openapi.js client   libs/client/src/schema.d.ts from docs/openapi.json
 //   add --check to either: write nothing, exit 1 when the committed file differs
 // The document lists the enabled providers' ids, so it is taken from the demo deployment: the four vendor
-// simulators, wired as `npm run demo` wires them.
+// simulators, wired as `npm run demo` wires them (scripts/demo-env.js; the drift test in
+// test/client-openapi.e2e-spec.ts serves the same deployment from test/support/stack.ts).
 'use strict';
 const { spawn } = require('node:child_process');
 const { readFileSync, writeFileSync, existsSync } = require('node:fs');
 const { createServer } = require('node:net');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
+const { demoProviderEnv } = require('./demo-env');
 
 const root = path.resolve(__dirname, '..');
 const DOCUMENT = path.join(root, 'docs/openapi.json');
@@ -18,26 +20,15 @@ const SCHEMA = path.join(root, 'libs/client/src/schema.d.ts');
 const GATEWAY_MAIN = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js');
 const SIM_INDEX = path.join(root, 'dist/apps/vendor-sim/apps/vendor-sim/src/index.js');
 
-/** The demo's provider wiring (scripts/demo.js; test/support/stack.ts simEnv + CECSTACK_ACCOUNT_ENV in the drift test). */
-function demoDeploymentEnv(running) {
-  const c = running.credentials;
-  return {
-    DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: running.urls.didi, DIDI_REGIONS: 'bj,gz',
-    HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: running.urls.huawei,
-    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: running.urls.ucloud,
-    CECSTACK_ENDPOINT: running.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
-    CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560',
-  };
-}
-
 /** The document as the built gateway serves it at /docs-json, pretty-printed with a final newline. */
 async function servedDocument() {
   for (const file of [GATEWAY_MAIN, SIM_INDEX]) if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
   const sim = await require(SIM_INDEX).startVendorSim({ host: '127.0.0.1' });
   const port = await freePort();
   // Only what this needs: no inherited REDIS_URL or provider variables, no Redis (the document does not depend on it).
-  const env = { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', ...demoDeploymentEnv(sim) };
+  const env = { PATH: process.env.PATH ?? '', PORT: String(port), LOG_LEVEL: 'warn', AUTH_DISABLED: 'true', ...demoProviderEnv(sim) };
   const gateway = spawn(process.execPath, [GATEWAY_MAIN], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise((resolve) => gateway.once('exit', resolve));
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitUntilReady(`${url}/health/ready`, gateway);
@@ -45,7 +36,6 @@ async function servedDocument() {
     if (!response.ok) throw new Error(`GET /docs-json answered ${response.status}`);
     return `${JSON.stringify(await response.json(), null, 2)}\n`;
   } finally {
-    const exited = new Promise((resolve) => gateway.once('exit', resolve));
     if (gateway.exitCode === null) gateway.kill('SIGINT');
     await exited;
     await sim.close();
