@@ -23,6 +23,7 @@ const shared = {
     '^@images/http$': '<rootDir>/libs/http/src',
     '^@images/catalog$': '<rootDir>/libs/catalog/src',
     '^@images/query$': '<rootDir>/libs/query/src',
+    '^@images/client$': '<rootDir>/libs/client/src',
     '^@images/providers/(.*)$': '<rootDir>/libs/providers/$1/src',
     '^@images/testing$': '<rootDir>/test/support',
   },

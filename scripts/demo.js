@@ -4,6 +4,7 @@
 const { spawn } = require('node:child_process');
 const { createHash, randomBytes } = require('node:crypto');
 const path = require('node:path');
+const { demoProviderEnv } = require('./demo-env');
 
 const root = path.resolve(__dirname, '..');
 const sim = require(path.join(root, 'dist/apps/vendor-sim/apps/vendor-sim/src/index.js'));
@@ -17,7 +18,6 @@ async function main() {
     ports: { admin: simPortBase, didi: simPortBase + 1, huawei: simPortBase + 2, ucloud: simPortBase + 3, cecstack: simPortBase + 4 },
     latencyMs: Number(process.env.SIM_LATENCY_MS || 0),
   });
-  const c = running.credentials;
   // Two callers, made up for this run: the gateway is configured with their hashes only (API.md section 8).
   const readKey = `demo-read-${randomBytes(18).toString('base64url')}`;
   const fullKey = `demo-full-${randomBytes(18).toString('base64url')}`;
@@ -28,12 +28,7 @@ async function main() {
     DOCS_PUBLIC: 'true',
     ...process.env,
     PORT: port,
-    DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: running.urls.didi, DIDI_REGIONS: 'bj,gz',
-    HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: running.urls.huawei,
-    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: running.urls.ucloud,
-    CECSTACK_ENDPOINT: running.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
-    // The simulated CECSTACK account (its doc examples' tenant and department): create and copy need them.
-    CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560',
+    ...demoProviderEnv(running),
   };
   const gateway = spawn(process.execPath, [gatewayMain], { env, stdio: ['ignore', 'inherit', 'inherit'] });
 
