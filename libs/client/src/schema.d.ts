@@ -8,6 +8,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Prometheus metrics: requests, provider calls, cache, circuits */
         get: operations["MetricsController_scrape"];
         put?: never;
         post?: never;
@@ -377,7 +378,7 @@ export interface components {
              */
             id: string;
             /**
-             * @example acme
+             * @example didi
              * @enum {string}
              */
             provider: "didi" | "huawei" | "ucloud" | "cecstack";
@@ -572,35 +573,11 @@ export interface components {
             /** @description With fromUrl: data disk images imported alongside */
             dataDisks?: components["schemas"]["DataDiskDto"][];
         };
-        OperationDto: {
-            /**
-             * @description {provider}:{jobId}; poll GET /operations/{id}
-             * @example acme:3fd352092a3f553cb124223f6a7f09b4
-             */
-            id: string;
-            /**
-             * @example acme
-             * @enum {string}
-             */
-            provider: "didi" | "huawei" | "ucloud" | "cecstack";
-            /**
-             * @description The vendor's job type
-             * @example CreateCIMG
-             */
-            type: string;
-            /** @enum {string} */
-            status: "running" | "succeeded" | "failed";
-            progress: number;
-            /** @description The gateway id of the image the job works on, when known */
-            resourceId: string | null;
-            /** @description Why the job failed */
-            error: components["schemas"]["ProblemDto"] | null;
-        };
         WriteAcceptedDto: {
             /** @description The image as far as it is known yet */
-            image: components["schemas"]["ImageDto"] | null;
+            image: components["schemas"]["ImageDto"] | (never | null);
             /** @description The vendor job to poll, when the vendor has one */
-            operation: components["schemas"]["OperationDto"] | null;
+            operation: components["schemas"]["OperationDto"] | (never | null);
         };
         UpdateImageBody: {
             name?: string;
@@ -697,9 +674,33 @@ export interface components {
         ExportImageBody: {
             bucket: components["schemas"]["ExportBucketDto"];
         };
+        OperationDto: {
+            /**
+             * @description {provider}:{jobId}; poll GET /operations/{id}
+             * @example acme:3fd352092a3f553cb124223f6a7f09b4
+             */
+            id: string;
+            /**
+             * @example didi
+             * @enum {string}
+             */
+            provider: "didi" | "huawei" | "ucloud" | "cecstack";
+            /**
+             * @description The vendor's job type
+             * @example CreateCIMG
+             */
+            type: string;
+            /** @enum {string} */
+            status: "running" | "succeeded" | "failed";
+            progress: number;
+            /** @description The gateway id of the image the job works on, when known */
+            resourceId: string | null;
+            /** @description Why the job failed */
+            error: components["schemas"]["SourceErrorDto"] | (never | null);
+        };
         ProviderStateDto: {
             /**
-             * @example acme
+             * @example didi
              * @enum {string}
              */
             id: "didi" | "huawei" | "ucloud" | "cecstack";
@@ -733,6 +734,24 @@ export interface components {
         };
         ProviderListDto: {
             providers: components["schemas"]["ProviderStateDto"][];
+        };
+        ProblemTypeDto: {
+            /** @example /problems/not-found */
+            type: string;
+            /**
+             * @example NOT_FOUND
+             * @enum {string}
+             */
+            code: "VALIDATION_FAILED" | "UNAUTHENTICATED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "QUOTA_EXCEEDED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "UNSUPPORTED_OPERATION" | "UPSTREAM_AUTH_FAILED" | "UPSTREAM_ERROR" | "UPSTREAM_BAD_RESPONSE" | "ALL_PROVIDERS_FAILED" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "INTERNAL";
+            /** @example 404 */
+            status: number;
+            title: string;
+            description: string;
+            /** @description Whether the same request may succeed later */
+            retryable: boolean;
+        };
+        ProblemTypeListDto: {
+            problems: components["schemas"]["ProblemTypeDto"][];
         };
         HealthReportDto: {
             /** @enum {string} */
@@ -772,16 +791,18 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description UNAUTHENTICATED: no credentials, or unknown ones */
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -792,7 +813,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -803,7 +824,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -854,7 +875,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Weak; from the query and the catalog versions (one image: its content). Unchanged by a refresh that changed nothing */
                     ETag?: string;
                     /** @description RFC 9211: hit (with ttl), or why the vendor was asked (fwd=miss, request, stale, uri-miss) */
@@ -871,7 +892,7 @@ export interface operations {
             304: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Weak; from the query and the catalog versions (one image: its content). Unchanged by a refresh that changed nothing */
                     ETag?: string;
                     /** @description RFC 9211: hit (with ttl), or why the vendor was asked (fwd=miss, request, stale, uri-miss) */
@@ -886,7 +907,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -897,7 +918,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -908,7 +929,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -919,7 +940,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -930,7 +951,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -943,7 +964,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -954,7 +975,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -967,7 +988,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -996,9 +1017,9 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
-                    Location?: string;
+                    Location: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1011,7 +1032,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
@@ -1026,7 +1047,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1037,7 +1058,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,7 +1069,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1059,7 +1080,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1070,7 +1091,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1081,7 +1124,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1094,7 +1137,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1105,7 +1148,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1116,7 +1159,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1129,7 +1172,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1156,7 +1199,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Weak; from the query and the catalog versions (one image: its content). Unchanged by a refresh that changed nothing */
                     ETag?: string;
                     /** @description RFC 9211: hit (with ttl), or why the vendor was asked (fwd=miss, request, stale, uri-miss) */
@@ -1173,7 +1216,7 @@ export interface operations {
             304: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Weak; from the query and the catalog versions (one image: its content). Unchanged by a refresh that changed nothing */
                     ETag?: string;
                     /** @description RFC 9211: hit (with ttl), or why the vendor was asked (fwd=miss, request, stale, uri-miss) */
@@ -1188,7 +1231,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1199,7 +1242,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1210,7 +1253,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1221,7 +1264,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1234,7 +1277,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1245,7 +1288,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1258,7 +1301,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1283,7 +1326,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     [name: string]: unknown;
@@ -1296,16 +1339,27 @@ export interface operations {
             204: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description VALIDATION_FAILED: the body is not JSON, or nests too deep */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
             };
             /** @description UNAUTHENTICATED: no credentials, or unknown ones */
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1316,7 +1370,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1327,7 +1381,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1338,7 +1392,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1349,7 +1425,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1362,7 +1438,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1373,7 +1449,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1384,7 +1460,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1397,7 +1473,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1426,7 +1502,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1437,7 +1513,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     [name: string]: unknown;
@@ -1450,7 +1526,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1461,7 +1537,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1472,7 +1548,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1483,7 +1559,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1494,7 +1570,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1505,7 +1603,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1518,7 +1616,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1529,7 +1627,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1540,7 +1638,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1553,7 +1651,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1585,7 +1683,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1598,7 +1696,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
@@ -1613,7 +1711,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1624,7 +1722,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1635,7 +1733,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1646,7 +1744,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1657,7 +1755,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1668,7 +1788,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1681,7 +1801,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1692,7 +1812,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1703,7 +1823,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1716,7 +1836,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1748,7 +1868,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1761,7 +1881,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1772,7 +1892,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1783,7 +1903,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1794,7 +1914,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1805,7 +1925,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1816,7 +1958,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1829,7 +1971,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1840,7 +1982,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1851,7 +1993,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1864,7 +2006,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1895,7 +2037,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -1908,7 +2050,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
@@ -1923,7 +2065,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1934,7 +2076,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1945,7 +2087,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1956,7 +2098,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1967,7 +2109,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1978,7 +2142,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -1991,7 +2155,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2002,7 +2166,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2013,7 +2177,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2026,7 +2190,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2054,7 +2218,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2065,9 +2229,9 @@ export interface operations {
             206: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Which bytes of the file this is (RFC 9110) */
-                    "Content-Range"?: string;
+                    "Content-Range": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2078,7 +2242,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2089,7 +2253,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2100,7 +2264,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2111,7 +2275,7 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2122,7 +2286,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2135,7 +2299,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2146,7 +2310,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2157,7 +2321,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2170,7 +2334,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2194,7 +2358,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2205,7 +2369,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2216,7 +2380,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2227,7 +2391,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2238,7 +2402,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2251,7 +2415,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2262,7 +2426,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2273,7 +2437,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2286,7 +2450,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2318,9 +2482,9 @@ export interface operations {
             201: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
-                    Location?: string;
+                    Location: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2333,7 +2497,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2344,7 +2508,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2355,7 +2519,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2366,7 +2530,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2377,7 +2541,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2388,7 +2574,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2401,7 +2587,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2412,7 +2598,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2423,7 +2609,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2436,7 +2622,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2463,7 +2649,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2472,7 +2658,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2483,7 +2669,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2494,7 +2680,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2505,7 +2691,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2516,7 +2702,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2527,7 +2735,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2540,7 +2748,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2551,7 +2759,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2562,7 +2770,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2575,7 +2783,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2599,7 +2807,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2610,7 +2818,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2621,7 +2829,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2632,7 +2840,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2643,7 +2851,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2656,7 +2864,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2667,7 +2875,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2678,7 +2886,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2691,7 +2899,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2723,7 +2931,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2736,7 +2944,7 @@ export interface operations {
             202: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description The image (201, or 202 without a vendor job), or the operation to poll (202) */
                     Location?: string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
@@ -2751,7 +2959,7 @@ export interface operations {
             204: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description true on an answer replayed for a repeated Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
@@ -2762,7 +2970,7 @@ export interface operations {
             400: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2773,7 +2981,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2784,7 +2992,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2795,7 +3003,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2806,7 +3014,29 @@ export interface operations {
             409: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2817,7 +3047,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2830,7 +3060,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2841,7 +3071,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2852,7 +3082,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2865,7 +3095,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,7 +3119,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2900,7 +3130,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2911,7 +3141,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2922,7 +3152,7 @@ export interface operations {
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2933,7 +3163,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2946,7 +3176,7 @@ export interface operations {
             501: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2957,7 +3187,7 @@ export interface operations {
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2968,7 +3198,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -2981,7 +3211,7 @@ export interface operations {
             504: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3002,7 +3232,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3013,7 +3243,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3024,7 +3254,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3035,7 +3265,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -3059,10 +3289,13 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProblemTypeListDto"];
+                    "text/html": string;
+                };
             };
         };
     };
@@ -3081,16 +3314,19 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProblemTypeDto"];
+                    "text/html": string;
+                };
             };
             /** @description NOT_FOUND */
             404: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3112,7 +3348,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3134,7 +3370,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3145,7 +3381,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -3169,7 +3405,7 @@ export interface operations {
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3180,7 +3416,7 @@ export interface operations {
             401: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3191,7 +3427,7 @@ export interface operations {
             403: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3202,7 +3438,7 @@ export interface operations {
             429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
@@ -3215,7 +3451,7 @@ export interface operations {
             503: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
-                    "X-Request-Id"?: string;
+                    "X-Request-Id": string;
                     /** @description Seconds to wait before trying again, where known */
                     "Retry-After"?: number;
                     [name: string]: unknown;
