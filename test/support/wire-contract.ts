@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { OpenAPIObject } from '@nestjs/swagger';
@@ -30,12 +31,16 @@ const UNDOCUMENTED_ROUTES: Array<[pattern: RegExp, reason: string]> = [
 /** The body of an answer outside the document's operations: the framework's 404 and 400 are problems like any other. */
 const PROBLEM_SCHEMA = 'ProblemDto';
 
+const DECODE: Record<string, (bytes: Buffer) => Buffer> = { identity: (bytes) => bytes, br: brotliDecompressSync, gzip: gunzipSync };
+
 export function recordAnswers(): { answers: RecordedAnswer[]; observeAnswer: NonNullable<GatewayAppOptions['observeAnswer']> } {
   const answers: RecordedAnswer[] = [];
   const observeAnswer = (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload == null ? '' : undefined;
+    // A route may hand over its answer compressed already (a cached list page): checked as the caller decodes it.
+    const bytes = Buffer.isBuffer(payload) ? DECODE[headers['content-encoding'] ?? 'identity']?.(payload) : undefined;
+    const body = typeof payload === 'string' ? payload : bytes !== undefined ? bytes.toString('utf8') : payload == null ? '' : undefined;
     const url = request.routeOptions.url;
     answers.push({ method: request.method, url: request.url, route: url === undefined ? undefined : url.replace(/:(\w+)/g, '{$1}'), status: reply.statusCode, headers, body });
   };
