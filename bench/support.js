@@ -6,15 +6,8 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..');
 const { startVendorSim } = require(path.join(root, 'dist/apps/vendor-sim/apps/vendor-sim/src/index.js'));
 
-function simEnv(sim) {
-  const c = sim.credentials;
-  return {
-    DIDI_TOKEN: c.didiToken, DIDI_ENDPOINT: sim.urls.didi, DIDI_REGIONS: 'bj,gz',
-    HUAWEI_PROJECT_ID: c.huaweiProjectId, HUAWEI_AK: c.huaweiAk, HUAWEI_SK: c.huaweiSk, HUAWEI_ENDPOINT: sim.urls.huawei,
-    UCLOUD_PUBLIC_KEY: c.ucloudPublicKey, UCLOUD_PRIVATE_KEY: c.ucloudPrivateKey, UCLOUD_ENDPOINT: sim.urls.ucloud,
-    CECSTACK_ENDPOINT: sim.urls.cecstack, CECSTACK_TOKEN: c.cecstackToken, CECSTACK_REGION_ID: c.cecstackRegionId,
-  };
-}
+// The demo's wiring of every provider to the simulators (and its CECSTACK account), one place for both.
+const { demoProviderEnv: simEnv } = require(path.join(root, 'scripts/demo-env.js'));
 
 /** The built gateway (this repository's, or the `main` given) on `port`; resolves once it is ready. */
 async function spawnGateway(sim, port, env, main = path.join(root, 'dist/apps/gateway/apps/gateway/src/main.js')) {
