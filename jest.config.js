@@ -17,7 +17,7 @@ const shared = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // ESM-only dependencies are transformed too; the rest of node_modules is loaded as is.
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm|content-disposition|cookie|jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|@fastify|fastify-plugin|uid|file-type|strtok3|token-types|peek-readable|@tokenizer|load-esm|content-disposition|cookie|jose)/)'],
   moduleNameMapper: {
     '^@images/core$': '<rootDir>/libs/core/src',
     '^@images/http$': '<rootDir>/libs/http/src',
@@ -26,6 +26,10 @@ const shared = {
     '^@images/client$': '<rootDir>/libs/client/src',
     '^@images/providers/(.*)$': '<rootDir>/libs/providers/$1/src',
     '^@images/testing$': '<rootDir>/test/support',
+    // kubernetes-models exports for `import` only; jest resolves as `require`, so its files are named directly.
+    '^kubernetes-models/(.*?)(\\.js)?$': '<rootDir>/node_modules/kubernetes-models/$1.js',
+    '^@kubernetes-models/apimachinery/(.*?)(\\.js)?$': '<rootDir>/node_modules/@kubernetes-models/apimachinery/$1.js',
+    '^@kubernetes-models/(base|validate)$': '<rootDir>/node_modules/@kubernetes-models/$1/dist/index.js',
   },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
