@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError, Env } from '@images/core';
 
 // Readers of one environment variable each: a bad value is a ConfigError naming the variable.
@@ -50,4 +51,25 @@ export function flag(env: Env, name: string, fallback: boolean): boolean {
 /** A comma list; blank entries dropped. */
 export function list(env: Env, name: string): string[] {
   return (optionalText(env, name) ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+/**
+ * `NAME_FILE` for any of `names`: NAME's value read from that file, as Kubernetes and Docker mount secrets (one
+ * trailing newline dropped). Both set, or a file that cannot be read, is an error naming `NAME_FILE`; the message
+ * names the path, never the contents.
+ */
+export function withValuesFromFiles(env: Env, names: readonly string[]): Env {
+  const resolved: Record<string, string | undefined> = { ...env };
+  for (const name of names) {
+    const variable = `${name}_FILE`;
+    const path = optionalText(env, variable);
+    if (path === null) continue;
+    if (optionalText(env, name) !== null) throw new ConfigError(variable, `and ${name} are both set: give one of them`);
+    try {
+      resolved[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      throw new ConfigError(variable, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    }
+  }
+  return resolved;
 }

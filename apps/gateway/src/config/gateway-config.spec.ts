@@ -51,6 +51,26 @@ describe('gateway configuration', () => {
     expect(loadGatewayConfig({ ...didiOnly, REDIS_URL: 'redis://:s%40cret@127.0.0.1:6379/0' }, PROVIDER_REGISTRATIONS).secrets).toContain('s@cret');
   });
 
+  it('reads a secret from NAME_FILE (a mounted secret), trailing newline dropped, and keeps it among the secrets', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-secret-'));
+    writeFileSync(join(dir, 'didi-token'), 'token-from-file-42\n');
+    writeFileSync(join(dir, 'api-keys'), `ops:ops:${'ab'.repeat(32)}\n`);
+    const config = loadGatewayConfig({ DIDI_TOKEN_FILE: join(dir, 'didi-token'), AUTH_API_KEYS_FILE: join(dir, 'api-keys') }, PROVIDER_REGISTRATIONS);
+    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi']);
+    expect(config.secrets).toContain('token-from-file-42');
+    expect(config.callers.apiKeys.map((key) => key.name)).toEqual(['ops']);
+  });
+
+  it('refuses NAME_FILE beside NAME, and a file it cannot read, naming NAME_FILE and never a value', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gw-secret-'));
+    writeFileSync(join(dir, 'token'), 'token-in-file-77');
+    const both = configError({ ...didiOnly, DIDI_TOKEN_FILE: join(dir, 'token') });
+    expect(both.message).toMatch(/^DIDI_TOKEN_FILE: and DIDI_TOKEN are both set/);
+    expect(both.message).not.toContain('token-abcdef');
+    const missing = configError({ AUTH_DISABLED: 'true', HUAWEI_PROJECT_ID: 'p', HUAWEI_AK: 'ak-123456', HUAWEI_SK_FILE: join(dir, 'absent') });
+    expect(missing.message).toBe(`HUAWEI_SK_FILE: cannot read ${join(dir, 'absent')} (ENOENT)`);
+  });
+
   it('reads a .env file, with the environment taking precedence', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-env-'));
     const file = join(dir, '.env');

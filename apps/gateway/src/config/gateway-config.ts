@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
-import { integer, oneOf, optionalText, safeDecode, safeUrl } from './env';
+import { integer, oneOf, optionalText, safeDecode, safeUrl, withValuesFromFiles } from './env';
 
 export interface EnabledProvider {
   registration: ProviderRegistration<unknown>;
@@ -48,7 +48,11 @@ export function readEnvironment(processEnv: NodeJS.ProcessEnv = process.env, dot
   return { ...fromFile, ...processEnv };
 }
 
-export function loadGatewayConfig(env: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
+/** Variables that may instead be read from a file (`NAME_FILE`): every provider's, and those that carry a secret. */
+const FILE_BACKED_VARIABLES = ['REDIS_URL', 'AUTH_API_KEYS'];
+
+export function loadGatewayConfig(given: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
+  const env = withValuesFromFiles(given, [...registrations.flatMap((registration) => registration.envVariables), ...FILE_BACKED_VARIABLES]);
   const providers: EnabledProvider[] = [];
   const secrets: string[] = [];
   for (const registration of registrations) {
