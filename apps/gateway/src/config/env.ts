@@ -59,17 +59,18 @@ export function list(env: Env, name: string): string[] {
  * names the path, never the contents.
  */
 export function withValuesFromFiles(env: Env, names: readonly string[]): Env {
-  const resolved: Record<string, string | undefined> = { ...env };
+  const fromFiles: Record<string, string> = {};
   for (const name of names) {
     const variable = `${name}_FILE`;
     const path = optionalText(env, variable);
     if (path === null) continue;
     if (optionalText(env, name) !== null) throw new ConfigError(variable, `and ${name} are both set: give one of them`);
     try {
-      resolved[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+      fromFiles[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
     } catch (error) {
       throw new ConfigError(variable, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
     }
   }
-  return resolved;
+  // Without files, the environment itself: every other variable is still read only where it is used.
+  return Object.keys(fromFiles).length === 0 ? env : { ...env, ...fromFiles };
 }
