@@ -27,9 +27,11 @@ const THRESHOLD_BYTES = 1024;
 
 // Brotli at quality 4 (@fastify/compress's choice): most of the gain for a fraction of the CPU of its maximum.
 const BROTLI = { params: { [constants.BROTLI_PARAM_QUALITY]: 4 } };
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
 const COMPRESS: Record<Encoding, (bytes: string | Buffer) => Promise<Buffer>> = {
-  br: (bytes) => promisify(brotliCompress)(bytes, BROTLI),
-  gzip: (bytes) => promisify(gzip)(bytes),
+  br: (bytes) => brotliAsync(bytes, BROTLI),
+  gzip: (bytes) => gzipAsync(bytes),
 };
 const COMPRESS_STREAM: Record<Encoding, () => NodeJS.ReadWriteStream> = { br: () => createBrotliCompress(BROTLI), gzip: () => createGzip() };
 
