@@ -90,6 +90,8 @@ export interface ProviderLogger {
 
 /** What the gateway hands a provider factory. */
 export interface ProviderDeps {
+  /** The account id the provider reports (image ids, errors, metrics); default the vendor's id (the one-account form). */
+  providerId?: string;
   observer: UpstreamObserver;
   logger: ProviderLogger;
   /** Upper bound on concurrent upstream requests of this provider (bulkhead and socket pool size). */
@@ -120,13 +122,14 @@ export type Env = Readonly<Record<string, string | undefined>>;
  * `fromEnv` returns null when the provider's credentials are absent (disabled), throws ConfigError when half set.
  */
 export interface ProviderRegistration<TConfig = unknown> {
+  /** The vendor's id: also the provider id of its one-account environment form. */
   readonly id: string;
   readonly envVariables: readonly string[];
   readonly rules: ProviderRules;
   /** Values of these must never appear in logs, errors or metrics. */
   secretsOf(config: TConfig): string[];
   fromEnv(env: Env): TConfig | null;
-  /** The provider itself, plain TypeScript (the vendor module calls this with its axios instance; unit tests call it directly). */
+  /** The provider itself (reporting `deps.providerId`), plain TypeScript (the vendor module calls this with its axios instance; unit tests call it directly). */
   create(config: TConfig, deps: ProviderDeps): ImageProvider;
   /** The vendor's Nest module for one account: it provides the ImageProvider under `imageProviderToken(context.providerId)`. */
   module(config: TConfig, context: VendorModuleContext): DynamicModule;

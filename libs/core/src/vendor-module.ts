@@ -19,7 +19,7 @@ export interface ProviderDepsSource {
 
 /** What the gateway tells a vendor's module when it enables the vendor. */
 export interface VendorModuleContext {
-  /** The id the provider is enabled under (the vendor's id). */
+  /** The account id the provider is enabled under (the vendor's id in the one-account environment form). */
   providerId: string;
   /** A module that provides PROVIDER_DEPS. */
   depsModule: Type | DynamicModule;

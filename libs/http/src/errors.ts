@@ -2,6 +2,11 @@ import { GatewayError, ProblemCode, SecretRedactor, UpstreamInfo } from '@images
 import { UpstreamResponse } from './upstream-types';
 import { retryAfterSeconds } from './wire';
 
+/** The account that received an answer, which the problem names; `vendorId` for an answer made by hand (a unit test). */
+export function providerOf(response: UpstreamResponse, vendorId: string): string {
+  return response.provider ?? vendorId;
+}
+
 /** What a vendor said beyond the status; each vendor reads these from its own header or envelope. */
 export interface VendorAnswer {
   code?: string;

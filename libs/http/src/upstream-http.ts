@@ -115,7 +115,7 @@ export class UpstreamHttp {
       signal: request.signal,
     });
     const text = typeof response.data === 'string' ? response.data : String(response.data ?? '');
-    return { status: response.status, headers: lowerCaseHeaders(response.headers), text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) };
+    return { status: response.status, headers: lowerCaseHeaders(response.headers), text, json: parseJson(text), latencyMs: Math.round(performance.now() - started), provider: this.options.provider };
   }
 
   private transportError(error: unknown, request: UpstreamRequest): GatewayError {
@@ -184,7 +184,7 @@ export class UpstreamHttp {
       body = response.data;
       if (status < 200 || status > 299) {
         const text = await readBounded(body, STREAM_ERROR_BODY_BYTES);
-        const failure = this.streamFailure(translate, { status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started) }, request);
+        const failure = this.streamFailure(translate, { status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started), provider: this.options.provider }, request);
         this.record(request, status, started, 1, failure);
         throw failure;
       }

@@ -71,6 +71,8 @@ export interface UpstreamResponse {
   /** The parsed body, or undefined when the body is not JSON. */
   json: unknown;
   latencyMs: number;
+  /** The provider (account) id that received it, so a vendor's error table names the account; absent in hand-made answers. */
+  provider?: string;
 }
 
 /**

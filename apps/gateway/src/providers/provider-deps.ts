@@ -20,8 +20,9 @@ export class GatewayProviderDeps implements ProviderDepsSource {
     private readonly redactor: SecretRedactor,
   ) {}
 
-  depsFor(): ProviderDeps {
+  depsFor(providerId: string): ProviderDeps {
     return {
+      providerId,
       observer: this.metrics,
       logger: this.logger.child({ component: 'upstream' }),
       maxConcurrentRequests: this.config.providerMaxConcurrency,

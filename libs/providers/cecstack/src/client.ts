@@ -1,7 +1,8 @@
 import { CallContext, GatewayError, SecretRedactor, asInteger, isRecord } from '@images/core';
-import { PageResult, QueryValue, UpstreamHttp, UpstreamRequest, UpstreamResponse, UpstreamStream, fetchAllPages } from '@images/http';
+import { PageResult, QueryValue, UpstreamHttp, UpstreamRequest, UpstreamResponse, UpstreamStream, fetchAllPages, providerOf } from '@images/http';
 import { CecstackAuth } from './auth';
 import { CecstackList } from './mapper';
+import { CECSTACK_PROVIDER_ID } from './config';
 import { cecstackBadResponse, cecstackFailureOf } from './errors';
 
 export const CECSTACK_PAGE_SIZE = 100;
@@ -165,7 +166,7 @@ export class CecstackClient {
       if (response.status === 416 && !(isRecord(response.json) && typeof response.json.code === 'string')) {
         const size = response.headers['content-range'];
         return new GatewayError('VALIDATION_FAILED', {
-          provider: 'cecstack',
+          provider: providerOf(response, CECSTACK_PROVIDER_ID),
           detail: `cecstack cannot serve range ${range ?? ''} of this file${size ? ` (${size})` : ''}`,
           errors: [{ field: 'range', message: 'is not satisfiable for this file' }],
           upstream: { status: 416 },

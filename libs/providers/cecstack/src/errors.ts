@@ -1,5 +1,5 @@
 import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord, ownEntry } from '@images/core';
-import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
+import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, providerOf, vendorCodeError } from '@images/http';
 import { CECSTACK_PROVIDER_ID } from './config';
 
 export const CECSTACK_SUCCESS = 'Success';
@@ -96,13 +96,13 @@ export function cecstackFailureOf(response: UpstreamResponse, operation: string,
   if (vendorCode !== null && vendorCode !== CECSTACK_SUCCESS) {
     const message = asString(body?.message) ?? undefined;
     const problem = cecstackProblemFor(response.status, vendorCode);
-    return vendorCodeError(CECSTACK_PROVIDER_ID, response, { code: vendorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
+    return vendorCodeError(providerOf(response, CECSTACK_PROVIDER_ID), response, { code: vendorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
   }
-  if (!ok) return httpStatusError(CECSTACK_PROVIDER_ID, response, { requestId, detailSuffix: 'without its error envelope' });
+  if (!ok) return httpStatusError(providerOf(response, CECSTACK_PROVIDER_ID), response, { requestId, detailSuffix: 'without its error envelope' });
   return cecstackBadResponse(response, operation, response.json === undefined ? 'a body that is not JSON' : 'no response envelope');
 }
 
 /** A 2xx answer that is not what the API promises. */
 export function cecstackBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
-  return badResponseError(CECSTACK_PROVIDER_ID, response, operation, reason, { requestId: requestIdOf(response) });
+  return badResponseError(providerOf(response, CECSTACK_PROVIDER_ID), response, operation, reason, { requestId: requestIdOf(response) });
 }

@@ -10,6 +10,8 @@ export interface CecstackMapContext {
   /** CECSTACK_REGION_ID: the region of an image that names none. */
   regionId: string;
   list?: CecstackList;
+  /** The account id the images are listed under; default the vendor's id. */
+  provider?: string;
 }
 
 /** Fields the Image model takes from an image record; the rest go to `extra` under their vendor names. */
@@ -51,9 +53,10 @@ export function mapCecstackImage(item: Record<string, unknown>, context: Cecstac
   if (providerImageId === null) return null;
   const providerStatus = asString(item.status);
   const region = asString(item.region);
+  const provider = context.provider ?? CECSTACK_PROVIDER_ID;
   return {
-    id: imageId(CECSTACK_PROVIDER_ID, providerImageId),
-    provider: CECSTACK_PROVIDER_ID,
+    id: imageId(provider, providerImageId),
+    provider,
     providerImageId,
     name: asString(item.name),
     description: asString(item.description) ?? asString(item.describe),

@@ -28,7 +28,7 @@ interface Whereabouts {
 
 /** The union of the images an account sees in one CECSTACK region (public, its own, and shared with it), and the IMS writes. */
 export class CecstackProvider implements ImageProvider {
-  readonly id = CECSTACK_PROVIDER_ID;
+  readonly id: string;
   readonly displayName = 'CECSTACK IMS';
   readonly capabilities: readonly Capability[];
   readonly accountScope: string;
@@ -45,9 +45,10 @@ export class CecstackProvider implements ImageProvider {
     private readonly deps: UpstreamDeps,
     options: CecstackProviderOptions = {},
   ) {
+    this.id = deps.providerId ?? CECSTACK_PROVIDER_ID;
     this.accountScope = fingerprint(config.endpoint, config.token, config.regionId);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
-    const http = UpstreamHttp.forProvider(CECSTACK_PROVIDER_ID, config.endpoint, deps);
+    const http = UpstreamHttp.forProvider(this.id, config.endpoint, deps);
     const auth = options.auth ?? new CecstackBearerAuth(config.token);
     this.client = new CecstackClient(http, auth, { regionId: config.regionId, concurrency, redactor: providerRedactor(deps, cecstackSecrets(config)) });
     const account: CecstackAccount | null = config.tenantId && config.departmentId
@@ -62,7 +63,7 @@ export class CecstackProvider implements ImageProvider {
 
   async listCatalog(ctx: CallContext): Promise<Image[]> {
     const lists = await this.client.listCatalogLists(ctx);
-    const context = { regionId: this.config.regionId };
+    const context = { regionId: this.config.regionId, provider: this.id };
     // Precedence on duplicates: the account's own record, then the share, then the public listing.
     const candidates: Array<Image | null> = [
       ...lists.private.map((item) => mapCecstackImage(item, { ...context, list: 'private' })),
@@ -199,13 +200,13 @@ export class CecstackProvider implements ImageProvider {
   }
 
   private mapRecord(record: CecstackItem, list: 'private' | undefined): Image | null {
-    return mapCecstackImage(record, { regionId: this.config.regionId, ...(list ? { list } : {}) });
+    return mapCecstackImage(record, { regionId: this.config.regionId, provider: this.id, ...(list ? { list } : {}) });
   }
 
   /** The share record with the detail's fuller image in place of the nested one. */
   private mapShared(share: CecstackItem, record: CecstackItem): Image | null {
     const nested = isRecord(share.image) ? share.image : {};
-    return mapCecstackSharedImage({ ...share, image: { ...nested, ...record } }, { regionId: this.config.regionId });
+    return mapCecstackSharedImage({ ...share, image: { ...nested, ...record } }, { regionId: this.config.regionId, provider: this.id });
   }
 
   /** Input the vendor would refuse is refused before any write is sent. */

@@ -1,5 +1,5 @@
 import { GatewayError, ProblemCode, SecretRedactor, asInteger, asString, isRecord } from '@images/core';
-import { UpstreamResponse, badResponseError, httpStatusError, vendorCodeError } from '@images/http';
+import { UpstreamResponse, badResponseError, httpStatusError, providerOf, vendorCodeError } from '@images/http';
 import { DIDI_PROVIDER_ID } from './config';
 
 /** DiDi `errno` → problem code (API.md section 6, plus the write calls' codes). Any other non-zero errno is UPSTREAM_ERROR, flagged unmapped. */
@@ -25,7 +25,7 @@ export const DIDI_ERRNO_PROBLEMS: ReadonlyMap<number, ProblemCode> = new Map<num
 export function didiErrnoError(errno: number, response: UpstreamResponse, redactor?: SecretRedactor): GatewayError {
   const body = isRecord(response.json) ? response.json : {};
   const problem = DIDI_ERRNO_PROBLEMS.get(errno);
-  return vendorCodeError(DIDI_PROVIDER_ID, response, {
+  return vendorCodeError(providerOf(response, DIDI_PROVIDER_ID), response, {
     code: String(errno),
     label: `errno ${errno}`,
     message: asString(body.errmsg) ?? undefined,
@@ -36,7 +36,7 @@ export function didiErrnoError(errno: number, response: UpstreamResponse, redact
 }
 
 export function didiBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
-  return badResponseError(DIDI_PROVIDER_ID, response, operation, reason, { requestId: requestIdOf(response) });
+  return badResponseError(providerOf(response, DIDI_PROVIDER_ID), response, operation, reason, { requestId: requestIdOf(response) });
 }
 
 /**
@@ -48,7 +48,7 @@ export function readDidiEnvelope(response: UpstreamResponse, operation: string, 
   const errno = isRecord(body) ? asInteger(body.errno) : null;
   if (errno !== null && errno !== 0) throw didiErrnoError(errno, response, redactor);
   // A non-2xx answer without DiDi's envelope (a proxy's page, a bare 429).
-  if (response.status < 200 || response.status >= 300) throw httpStatusError(DIDI_PROVIDER_ID, response, { requestId: requestIdOf(response) });
+  if (response.status < 200 || response.status >= 300) throw httpStatusError(providerOf(response, DIDI_PROVIDER_ID), response, { requestId: requestIdOf(response) });
   if (body === undefined) throw didiBadResponse(response, operation, 'a body that is not JSON');
   if (errno === null) throw didiBadResponse(response, operation, 'JSON without an errno envelope');
   return (body as Record<string, unknown>).data;

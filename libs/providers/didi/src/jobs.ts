@@ -33,7 +33,7 @@ export function didiJobUuid(job: Record<string, unknown>): string | null {
  * where the job runs, folded into the id. `fallbackType` names a job that does not say its `type`.
  * Null for a job without a uuid (it could not be polled).
  */
-export function mapDidiJob(job: unknown, regionId: string, fallbackType = 'unknown'): Operation | null {
+export function mapDidiJob(job: unknown, regionId: string, fallbackType = 'unknown', provider: string = DIDI_PROVIDER_ID): Operation | null {
   if (!isRecord(job)) return null;
   const jobUuid = didiJobUuid(job);
   if (jobUuid === null) return null;
@@ -41,14 +41,14 @@ export function mapDidiJob(job: unknown, regionId: string, fallbackType = 'unkno
   const status = jobStatus(asBoolean(job.done), asBoolean(job.success));
   const resourceUuid = asString(job.resourceUuid);
   return {
-    id: `${DIDI_PROVIDER_ID}:${didiJobId(regionId, jobUuid)}`,
-    provider: DIDI_PROVIDER_ID,
+    id: `${provider}:${didiJobId(regionId, jobUuid)}`,
+    provider,
     type,
     status,
     // A finished job is at 100 whatever DiDi last reported; DiDi's progress may be fractional.
     progress: status === 'succeeded' ? 100 : clampedPercent(asNumber(job.progress)),
-    resourceId: resourceUuid === null ? null : imageId(DIDI_PROVIDER_ID, resourceUuid),
-    error: status === 'failed' ? didiJobFailure(type, asString(job.result)).toProblem() : null,
+    resourceId: resourceUuid === null ? null : imageId(provider, resourceUuid),
+    error: status === 'failed' ? didiJobFailure(type, asString(job.result), provider).toProblem() : null,
   };
 }
 
@@ -63,9 +63,9 @@ function clampedPercent(value: number | null): number {
 }
 
 /** A job DiDi accepted and then failed: the vendor failed, not the caller's request; `reason` is the job's `result`. */
-export function didiJobFailure(type: string, reason: string | null): GatewayError {
+export function didiJobFailure(type: string, reason: string | null, provider: string = DIDI_PROVIDER_ID): GatewayError {
   return new GatewayError('UPSTREAM_ERROR', {
-    provider: DIDI_PROVIDER_ID,
+    provider,
     detail: `didi job ${type} failed${reason ? `: ${reason}` : ''}`,
     ...(reason ? { upstream: { message: reason } } : {}),
   });

@@ -25,7 +25,7 @@ const MAPPED_REQUIREMENT_FIELDS = new Set(['minDiskSize', 'minMemorySize']);
  * One `cimg/list` item → Image (API.md section 5). `listedInRegion` is the region whose list returned it:
  * the image is present there even when the item's own `regions` omits it. Null for an item without `cimgUuid`.
  */
-export function mapDidiImage(item: unknown, listedInRegion?: string): Image | null {
+export function mapDidiImage(item: unknown, listedInRegion?: string, provider: string = DIDI_PROVIDER_ID): Image | null {
   if (!isRecord(item)) return null;
   const providerImageId = asString(item.cimgUuid);
   if (providerImageId === null) return null;
@@ -33,8 +33,8 @@ export function mapDidiImage(item: unknown, listedInRegion?: string): Image | nu
   const requirement = isRecord(item.requirement) ? item.requirement : {};
   const regions = asStringArray(item.regions);
   return {
-    id: imageId(DIDI_PROVIDER_ID, providerImageId),
-    provider: DIDI_PROVIDER_ID,
+    id: imageId(provider, providerImageId),
+    provider,
     providerImageId,
     name: asString(item.name),
     description: asString(item.description),

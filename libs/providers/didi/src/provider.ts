@@ -13,14 +13,15 @@ import { DIDI_RULES } from './rules';
 const CREATE_FIELDS: ReadonlySet<string> = new Set(DIDI_RULES.writes.create.accepted);
 
 export class DidiProvider implements ImageProvider {
-  readonly id = DIDI_PROVIDER_ID;
+  readonly id: string;
   readonly displayName = 'DiDi Cloud';
   readonly capabilities: readonly Capability[] = ['list', 'create', 'update', 'delete', 'copy', 'operations'];
   readonly accountScope: string;
   private readonly client: DidiClient;
 
   constructor(private readonly config: DidiConfig, private readonly deps: UpstreamDeps) {
-    const http = UpstreamHttp.forProvider(DIDI_PROVIDER_ID, config.endpoint, deps);
+    this.id = deps.providerId ?? DIDI_PROVIDER_ID;
+    const http = UpstreamHttp.forProvider(this.id, config.endpoint, deps);
     this.client = new DidiClient(http, config, deps.maxConcurrentRequests, providerRedactor(deps, didiSecrets(config)));
     // Region order only decides which copy wins a merge, not which images the account sees.
     this.accountScope = fingerprint(config.endpoint, config.token, [...config.regions].sort().join(','));
@@ -32,13 +33,13 @@ export class DidiProvider implements ImageProvider {
     let skipped = 0;
     for (const { regionId, items } of regional) {
       for (const item of items) {
-        const image = mapDidiImage(item, regionId);
+        const image = mapDidiImage(item, regionId, this.id);
         if (image === null) skipped++;
         else images.push(image);
       }
     }
     // One malformed item should not blank the whole catalog; it is dropped and counted.
-    if (skipped > 0) this.deps.logger.warn({ provider: DIDI_PROVIDER_ID, skipped }, 'catalog items without cimgUuid skipped');
+    if (skipped > 0) this.deps.logger.warn({ provider: this.id, skipped }, 'catalog items without cimgUuid skipped');
     return mergeRegionalImages(images);
   }
 
@@ -97,7 +98,7 @@ export class DidiProvider implements ImageProvider {
     const { image, listedIn } = await this.locate(providerImageId, ctx.signal);
     // cimg/list documents `isShared` as "cannot be copied": answered here rather than by a vendor errno.
     if (image.visibility === 'shared') {
-      throw new GatewayError('CONFLICT', { provider: DIDI_PROVIDER_ID, detail: `${image.id} is shared with this account, and DiDi does not copy shared images` });
+      throw new GatewayError('CONFLICT', { provider: this.id, detail: `${image.id} is shared with this account, and DiDi does not copy shared images` });
     }
     // Any region holding the image will do as the origin; one other than the target makes it a real cross-region copy.
     const originRegionId = listedIn.find((r) => r !== target) ?? image.regions.find((r) => r !== target) ?? listedIn[0];
@@ -119,12 +120,12 @@ export class DidiProvider implements ImageProvider {
     const parsed = parseDidiJobId(jobId);
     // An id this gateway could not have issued names no operation: 404, like an image id of an unknown provider.
     if (parsed === null || !this.config.regions.includes(parsed.regionId)) {
-      throw new GatewayError('NOT_FOUND', { provider: DIDI_PROVIDER_ID, detail: `didi has no operation ${jobId}` });
+      throw new GatewayError('NOT_FOUND', { provider: this.id, detail: `didi has no operation ${jobId}` });
     }
     const jobs = await this.client.jobResults(parsed.regionId, parsed.jobUuid, ctx);
-    const operation = mapDidiJob(jobs.find((job) => didiJobUuid(job) === parsed.jobUuid), parsed.regionId);
+    const operation = mapDidiJob(jobs.find((job) => didiJobUuid(job) === parsed.jobUuid), parsed.regionId, undefined, this.id);
     if (operation === null) {
-      throw new GatewayError('NOT_FOUND', { provider: DIDI_PROVIDER_ID, detail: `didi knows no job ${parsed.jobUuid} in region ${parsed.regionId}` });
+      throw new GatewayError('NOT_FOUND', { provider: this.id, detail: `didi knows no job ${parsed.jobUuid} in region ${parsed.regionId}` });
     }
     return operation;
   }
@@ -136,8 +137,8 @@ export class DidiProvider implements ImageProvider {
 
   /** The answer to a write that started a job: 202 while it runs; a job that already failed is the write's failure. */
   private started(job: DidiJob, regionId: string, fallbackType: string): WriteResult {
-    const operation = mapDidiJob(job, regionId, fallbackType);
-    if (operation?.status === 'failed') throw didiJobFailure(operation.type, asString(job.result));
+    const operation = mapDidiJob(job, regionId, fallbackType, this.id);
+    if (operation?.status === 'failed') throw didiJobFailure(operation.type, asString(job.result), this.id);
     // The job names the image (resourceId); the Image itself is not known until DiDi lists it.
     return { accepted: operation?.status !== 'succeeded', operation, image: null };
   }
@@ -157,13 +158,13 @@ export class DidiProvider implements ImageProvider {
     const copies: Image[] = [];
     const listedIn: string[] = [];
     for (const { regionId, items } of regional) {
-      const found = items.map((item) => mapDidiImage(item, regionId)).filter((image) => image?.providerImageId === providerImageId) as Image[];
+      const found = items.map((item) => mapDidiImage(item, regionId, this.id)).filter((image) => image?.providerImageId === providerImageId) as Image[];
       if (found.length > 0) listedIn.push(regionId);
       copies.push(...found);
     }
     const [image] = mergeRegionalImages(copies);
     if (image === undefined) {
-      throw new GatewayError('NOT_FOUND', { provider: DIDI_PROVIDER_ID, detail: `didi lists no image ${providerImageId} in ${this.config.regions.join(', ')}` });
+      throw new GatewayError('NOT_FOUND', { provider: this.id, detail: `didi lists no image ${providerImageId} in ${this.config.regions.join(', ')}` });
     }
     return { image, listedIn };
   }

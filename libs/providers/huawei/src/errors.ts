@@ -1,5 +1,5 @@
 import { GatewayError, ProblemCode, SecretRedactor, asString, isRecord, ownEntry } from '@images/core';
-import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, vendorCodeError } from '@images/http';
+import { UpstreamResponse, badResponseError, httpStatusError, problemForHttpStatus, providerOf, vendorCodeError } from '@images/http';
 import { HUAWEI_PROVIDER_ID } from './config';
 
 /** API.md section 6: Huawei errors are read by HTTP status first. */
@@ -50,12 +50,12 @@ export function huaweiErrorFromResponse(response: UpstreamResponse, redactor?: S
   if (body && errorCode !== null) {
     const message = asString(body.error_msg) ?? undefined;
     const problem = huaweiProblemFor(response.status, errorCode);
-    return vendorCodeError(HUAWEI_PROVIDER_ID, response, { code: errorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
+    return vendorCodeError(providerOf(response, HUAWEI_PROVIDER_ID), response, { code: errorCode, message, requestId, problem: problem.code, mapped: problem.mapped }, redactor);
   }
-  return httpStatusError(HUAWEI_PROVIDER_ID, response, { requestId, detailSuffix: 'without its error envelope' });
+  return httpStatusError(providerOf(response, HUAWEI_PROVIDER_ID), response, { requestId, detailSuffix: 'without its error envelope' });
 }
 
 /** A 2xx answer that is not what the API promises. */
 export function huaweiBadResponse(response: UpstreamResponse, operation: string, reason: string): GatewayError {
-  return badResponseError(HUAWEI_PROVIDER_ID, response, operation, reason, { requestId: requestIdOf(response) });
+  return badResponseError(providerOf(response, HUAWEI_PROVIDER_ID), response, operation, reason, { requestId: requestIdOf(response) });
 }

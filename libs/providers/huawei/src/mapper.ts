@@ -20,14 +20,14 @@ function osTypeOf(osType: string | null): OsType | null {
  * One `images[]` item of ListImages -> Image (API.md section 5). The API lists usable images only, hence `available`.
  * Null when the item has no id (it could not be addressed).
  */
-export function mapHuaweiImage(item: Record<string, unknown>, region: string): Image | null {
+export function mapHuaweiImage(item: Record<string, unknown>, region: string, provider: string = HUAWEI_PROVIDER_ID): Image | null {
   const providerImageId = asString(item.id);
   if (providerImageId === null) return null;
   const osVersion = asString(item.os_version);
   const extra = compactRecord(Object.fromEntries(Object.entries(item).filter(([key]) => !MAPPED_FIELDS.has(key))));
   return {
-    id: imageId(HUAWEI_PROVIDER_ID, providerImageId),
-    provider: HUAWEI_PROVIDER_ID,
+    id: imageId(provider, providerImageId),
+    provider,
     providerImageId,
     name: asString(item.name),
     description: null,

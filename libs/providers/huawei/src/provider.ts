@@ -12,7 +12,7 @@ export function huaweiAuthFor(config: HuaweiConfig): HuaweiAuth {
 
 /** Huawei Cloud Workspace product images of one project in one region. */
 export class HuaweiProvider implements ImageProvider {
-  readonly id = HUAWEI_PROVIDER_ID;
+  readonly id: string;
   readonly displayName = 'Huawei Cloud Workspace';
   readonly capabilities: readonly Capability[] = ['list', 'get'];
   readonly accountScope: string;
@@ -27,7 +27,8 @@ export class HuaweiProvider implements ImageProvider {
     const identity = credentials.kind === 'aksk' ? `ak:${credentials.accessKey}` : `token:${credentials.token}`;
     this.accountScope = fingerprint(config.endpoint, identity, config.projectId, config.region);
     const concurrency = Math.max(1, deps.maxConcurrentRequests);
-    const http = UpstreamHttp.forProvider(HUAWEI_PROVIDER_ID, config.endpoint, deps);
+    this.id = deps.providerId ?? HUAWEI_PROVIDER_ID;
+    const http = UpstreamHttp.forProvider(this.id, config.endpoint, deps);
     this.client = new HuaweiClient(http, auth, { projectId: config.projectId, concurrency, redactor: providerRedactor(deps, huaweiSecrets(config)) });
   }
 
@@ -36,7 +37,7 @@ export class HuaweiProvider implements ImageProvider {
     const images: Image[] = [];
     let skipped = 0;
     for (const item of items) {
-      const image = mapHuaweiImage(item, this.config.region);
+      const image = mapHuaweiImage(item, this.config.region, this.id);
       if (image === null) skipped++;
       else images.push(image);
     }
@@ -55,6 +56,6 @@ export class HuaweiProvider implements ImageProvider {
       if (error instanceof GatewayError && error.code === 'NOT_FOUND' && error.upstream?.code !== undefined) return null;
       throw error;
     }
-    return item === null ? null : mapHuaweiImage(item, this.config.region);
+    return item === null ? null : mapHuaweiImage(item, this.config.region, this.id);
   }
 }

@@ -1,5 +1,5 @@
 import { GatewayError, ProblemCode, SecretRedactor, asInteger, asString, isRecord } from '@images/core';
-import { UpstreamResponse, badResponseError, httpStatusError, vendorCodeError } from '@images/http';
+import { UpstreamResponse, badResponseError, httpStatusError, providerOf, vendorCodeError } from '@images/http';
 import { UCLOUD_PROVIDER_ID } from './config';
 
 /** UCloud `RetCode` → problem code (API.md section 6). Any other non-zero RetCode is UPSTREAM_ERROR, flagged unmapped. */
@@ -33,7 +33,7 @@ const REQUEST_ID_HEADER = 'x-ucloud-request-uuid';
 export function ucloudRetCodeError(retCode: number, response: UpstreamResponse, redactor?: SecretRedactor): GatewayError {
   const body = isRecord(response.json) ? response.json : {};
   const problem = UCLOUD_RET_CODE_PROBLEMS.get(retCode);
-  return vendorCodeError(UCLOUD_PROVIDER_ID, response, {
+  return vendorCodeError(providerOf(response, UCLOUD_PROVIDER_ID), response, {
     code: String(retCode),
     label: `RetCode ${retCode}`,
     message: asString(body.Message) ?? undefined,
@@ -44,7 +44,7 @@ export function ucloudRetCodeError(retCode: number, response: UpstreamResponse, 
 }
 
 export function ucloudBadResponse(response: UpstreamResponse, action: string, reason: string): GatewayError {
-  return badResponseError(UCLOUD_PROVIDER_ID, response, action, reason, { requestId: requestIdOf(response) });
+  return badResponseError(providerOf(response, UCLOUD_PROVIDER_ID), response, action, reason, { requestId: requestIdOf(response) });
 }
 
 /** Checks the `{RetCode, Message, …}` envelope and returns the body, or throws the GatewayError. */
@@ -53,7 +53,7 @@ export function readUcloudEnvelope(response: UpstreamResponse, action: string, r
   const retCode = isRecord(body) ? asInteger(body.RetCode) : null;
   if (retCode !== null && retCode !== 0) throw ucloudRetCodeError(retCode, response, redactor);
   // A non-2xx answer without UCloud's envelope (a proxy's page, a bare 429).
-  if (response.status < 200 || response.status >= 300) throw httpStatusError(UCLOUD_PROVIDER_ID, response, { requestId: requestIdOf(response) });
+  if (response.status < 200 || response.status >= 300) throw httpStatusError(providerOf(response, UCLOUD_PROVIDER_ID), response, { requestId: requestIdOf(response) });
   if (body === undefined) throw ucloudBadResponse(response, action, 'a body that is not JSON');
   if (retCode === null) throw ucloudBadResponse(response, action, 'JSON without a RetCode');
   return body as Record<string, unknown>;

@@ -23,15 +23,15 @@ const VISIBILITIES: Readonly<Record<number, Visibility>> = { 1: 'public', 2: 'ma
 const MAPPED_FIELDS = new Set(['ImageId', 'ImageName', 'ImageDesc', 'State', 'ImageType', 'OcType', 'ImageSize', 'CreateTime']);
 
 /** One `ImageList` item → Image (API.md section 5). Numbers may arrive as strings. Null for an item without `ImageId`. */
-export function mapUcloudImage(item: unknown): Image | null {
+export function mapUcloudImage(item: unknown, provider: string = UCLOUD_PROVIDER_ID): Image | null {
   if (!isRecord(item)) return null;
   const providerImageId = asString(item.ImageId);
   if (providerImageId === null) return null;
   const os = ucloudOs(asString(item.OcType));
   const sizeGb = asNumber(item.ImageSize);
   return {
-    id: imageId(UCLOUD_PROVIDER_ID, providerImageId),
-    provider: UCLOUD_PROVIDER_ID,
+    id: imageId(provider, providerImageId),
+    provider,
     providerImageId,
     name: asString(item.ImageName),
     description: asString(item.ImageDesc),
