@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   }
   const gateway = await createGatewayApp(config);
   const url = await gateway.listen();
-  gateway.logger.info({ url, providers: config.providers.map((p) => p.registration.id) }, 'images-gateway listening');
+  gateway.logger.info({ url, providers: config.providers.map((p) => p.id) }, 'images-gateway listening');
 
   let draining = false;
   const drain = (signal: string) => {

@@ -65,12 +65,17 @@ export function withValuesFromFiles(env: Env, names: readonly string[]): Env {
     const path = optionalText(env, variable);
     if (path === null) continue;
     if (optionalText(env, name) !== null) throw new ConfigError(variable, `and ${name} are both set: give one of them`);
-    try {
-      fromFiles[name] = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-    } catch (error) {
-      throw new ConfigError(variable, `cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
-    }
+    fromFiles[name] = readMountedFile(path, (reason) => new ConfigError(variable, reason));
   }
   // Without files, the environment itself: every other variable is still read only where it is used.
   return Object.keys(fromFiles).length === 0 ? env : { ...env, ...fromFiles };
+}
+
+/** A mounted file's text, one trailing newline dropped; `fail` makes the error naming the path (never the contents). */
+export function readMountedFile(path: string, fail: (reason: string) => Error): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw fail(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+  }
 }

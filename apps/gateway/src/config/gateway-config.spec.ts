@@ -14,7 +14,7 @@ describe('gateway configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadGatewayConfig(didiOnly, PROVIDER_REGISTRATIONS);
     expect(config).toMatchObject({ port: 3000, redisUrl: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, staleWaitMs: 300, providerTimeoutMs: 5000 });
-    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi']);
+    expect(config.providers.map((p) => p.id)).toEqual(['didi']);
     expect(config.secrets).toContain('token-abcdef');
   });
 
@@ -23,7 +23,7 @@ describe('gateway configuration', () => {
       { ...didiOnly, UCLOUD_PUBLIC_KEY: 'pub-1234', UCLOUD_PRIVATE_KEY: 'priv-5678', CECSTACK_ENDPOINT: 'http://127.0.0.1:9', CECSTACK_TOKEN: 'tok-1234', CECSTACK_REGION_ID: 'r0' },
       PROVIDER_REGISTRATIONS,
     );
-    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi', 'ucloud', 'cecstack']);
+    expect(config.providers.map((p) => p.id)).toEqual(['didi', 'ucloud', 'cecstack']);
     expect(config.secrets).toEqual(expect.arrayContaining(['pub-1234', 'priv-5678', 'tok-1234']));
   });
 
@@ -56,7 +56,7 @@ describe('gateway configuration', () => {
     writeFileSync(join(dir, 'didi-token'), 'token-from-file-42\n');
     writeFileSync(join(dir, 'api-keys'), `ops:ops:${'ab'.repeat(32)}\n`);
     const config = loadGatewayConfig({ DIDI_TOKEN_FILE: join(dir, 'didi-token'), AUTH_API_KEYS_FILE: join(dir, 'api-keys') }, PROVIDER_REGISTRATIONS);
-    expect(config.providers.map((p) => p.registration.id)).toEqual(['didi']);
+    expect(config.providers.map((p) => p.id)).toEqual(['didi']);
     expect(config.secrets).toContain('token-from-file-42');
     expect(config.callers.apiKeys.map((key) => key.name)).toEqual(['ops']);
   });

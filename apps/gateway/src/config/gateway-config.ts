@@ -3,11 +3,9 @@ import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
 import { integer, oneOf, optionalText, safeDecode, safeUrl, withValuesFromFiles } from './env';
+import { EnabledProvider, loadProviderAccounts } from './provider-accounts';
 
-export interface EnabledProvider {
-  registration: ProviderRegistration<unknown>;
-  config: unknown;
-}
+export type { EnabledProvider } from './provider-accounts';
 
 /** Everything the gateway reads from its environment, validated once at start-up. */
 export interface GatewayConfigValues {
@@ -52,19 +50,11 @@ export function readEnvironment(processEnv: NodeJS.ProcessEnv = process.env, dot
 const FILE_BACKED_VARIABLES = ['REDIS_URL', 'AUTH_API_KEYS'];
 
 export function loadGatewayConfig(given: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
-  const env = withValuesFromFiles(given, [...registrations.flatMap((registration) => registration.envVariables), ...FILE_BACKED_VARIABLES]);
-  const providers: EnabledProvider[] = [];
-  const secrets: string[] = [];
-  for (const registration of registrations) {
-    const config = registration.fromEnv(env);
-    if (config === null) continue;
-    providers.push({ registration, config });
-    secrets.push(...registration.secretsOf(config));
-  }
-  if (providers.length === 0) {
-    const variables = registrations.map((r) => r.envVariables[0]).join(', ');
-    throw new ConfigError(variables, 'no provider is enabled: set the credentials of at least one provider');
-  }
+  // With PROVIDERS_FILE the per-vendor variables (and their NAME_FILE forms) are not read.
+  const providersFile = optionalText(given, 'PROVIDERS_FILE');
+  const vendorVariables = providersFile === null ? registrations.flatMap((registration) => registration.envVariables) : [];
+  const env = withValuesFromFiles(given, [...vendorVariables, ...FILE_BACKED_VARIABLES]);
+  const { providers, secrets } = loadProviderAccounts(env, providersFile, registrations);
   const redisUrl = optionalText(env, 'REDIS_URL');
   if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
   if (redisUrl !== null) {

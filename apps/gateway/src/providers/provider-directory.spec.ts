@@ -14,7 +14,7 @@ function provider(id: string, capabilities: ImageProvider['capabilities'] = ['li
 const strict: ProviderRules = { writes: { create: { accepted: ['name', 'fromSnapshot'], required: ['fromSnapshot'] } }, limits: { shareUsers: 2 } };
 
 function directory(warnings: unknown[] = []) {
-  return new ProviderDirectory([provider('strict'), provider('plain')], new Map([['strict', strict]]), { warn: (obj: unknown) => void warnings.push(obj) });
+  return new ProviderDirectory([provider('strict'), provider('plain')], new Map([['strict', { vendor: 'strict', rules: strict }]]), { warn: (obj: unknown) => void warnings.push(obj) });
 }
 
 function refused(fn: () => void): string[] {

@@ -26,16 +26,23 @@ export interface OwnedResource {
   localId: string;
 }
 
+/** What the gateway knows of an account besides its provider: its vendor, whose rules it follows. */
+export interface ProviderAccount {
+  vendor: string;
+  rules: ProviderRules;
+}
+
 /**
  * The enabled providers, and the one place a request finds its provider: by a gateway id (`{provider}:{id}`) or by a
  * body's `provider`. Also the one place a missing operation becomes 501 and a vendor's declared rules are checked.
  * What GET /providers lists comes from here too, so the list and the 501s can never disagree.
  */
 export class ProviderDirectory {
-  private readonly byId: ReadonlyMap<string, { provider: ImageProvider; rules: ProviderRules }>;
+  private readonly byId: ReadonlyMap<string, { provider: ImageProvider; account: ProviderAccount }>;
 
-  constructor(readonly all: readonly ImageProvider[], rules: ReadonlyMap<string, ProviderRules>, logger: Pick<Logger, 'warn'>) {
-    this.byId = new Map(all.map((provider) => [provider.id, { provider, rules: rules.get(provider.id) ?? {} }]));
+  /** `accounts` by provider id; a provider without one is its own vendor, without rules (tests' fakes). */
+  constructor(readonly all: readonly ImageProvider[], accounts: ReadonlyMap<string, ProviderAccount>, logger: Pick<Logger, 'warn'>) {
+    this.byId = new Map(all.map((provider) => [provider.id, { provider, account: accounts.get(provider.id) ?? { vendor: provider.id, rules: {} } }]));
     for (const provider of all) {
       const declared = [...provider.capabilities].sort();
       const derived = this.capabilitiesOf(provider).slice().sort();
@@ -108,6 +115,11 @@ export class ProviderDirectory {
   }
 
   rulesOf(providerId: string): ProviderRules {
-    return this.byId.get(providerId)?.rules ?? {};
+    return this.byId.get(providerId)?.account.rules ?? {};
+  }
+
+  /** The vendor an account is of (the id itself in the one-account form). */
+  vendorOf(providerId: string): string {
+    return this.byId.get(providerId)?.account.vendor ?? providerId;
   }
 }

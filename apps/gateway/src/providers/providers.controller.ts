@@ -18,12 +18,12 @@ export class ProvidersController {
   @Get()
   @ApiOperation({ summary: 'The enabled providers: what each can do, circuit state, last success and last error' })
   @ApiOkResponse({ type: ProviderListDto })
-  list(): { providers: Array<ProviderState & { operations: OperationName[] }> } {
+  list(): { providers: Array<ProviderState & { vendor: string; operations: OperationName[] }> } {
     return {
       providers: this.engine.states().map((state) => {
         const provider = this.directory.get(state.id)!;
         // What answers, not what is declared: a listed capability never answers 501.
-        return { ...state, capabilities: this.directory.capabilitiesOf(provider), operations: this.directory.operationsOf(provider) };
+        return { ...state, vendor: this.directory.vendorOf(state.id), capabilities: this.directory.capabilitiesOf(provider), operations: this.directory.operationsOf(provider) };
       }),
     };
   }

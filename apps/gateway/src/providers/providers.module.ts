@@ -1,10 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { ImageProvider, ProviderRules, imageProviderToken } from '@images/core';
+import { ImageProvider, imageProviderToken } from '@images/core';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { ProviderDepsModule } from './provider-deps';
-import { ProviderDirectory } from './provider-directory';
+import { ProviderAccount, ProviderDirectory } from './provider-directory';
 
 /** A backstop on one vendor HTTP exchange, past the budget that normally ends it by its abort signal. */
 const HTTP_BACKSTOP_MS = 1000;
@@ -16,7 +16,8 @@ const HTTP_BACKSTOP_MS = 1000;
 @Module({})
 export class ProvidersModule {
   static forRoot(config: GatewayConfig): DynamicModule {
-    const enabled = config.providers.map(({ registration, config: vendorConfig }) => ({ registration, vendorConfig, providerId: registration.id }));
+    // One module per account: two accounts of one vendor are two modules, two pools, two providers.
+    const enabled = config.providers.map(({ id, registration, config: vendorConfig }) => ({ registration, vendorConfig, providerId: id }));
     return {
       module: ProvidersModule,
       global: true,
@@ -28,7 +29,7 @@ export class ProvidersModule {
           provide: ProviderDirectory,
           inject: [LOGGER, ...enabled.map(({ providerId }) => imageProviderToken(providerId))],
           useFactory: (logger: Logger, ...providers: ImageProvider[]) =>
-            new ProviderDirectory(providers, new Map<string, ProviderRules>(enabled.map(({ providerId, registration }) => [providerId, registration.rules])), logger),
+            new ProviderDirectory(providers, new Map<string, ProviderAccount>(enabled.map(({ providerId, registration }) => [providerId, { vendor: registration.id, rules: registration.rules }])), logger),
         },
       ],
       exports: [ProviderDirectory],
