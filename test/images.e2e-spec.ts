@@ -223,6 +223,8 @@ describe('GET /images over the four simulated vendors', () => {
     expect(status).toBe(200);
     expect(body.providers.map((p: { id: string }) => p.id)).toEqual([...VENDORS]);
     for (const provider of body.providers) {
+      // The one-account environment form: each provider is its own vendor.
+      expect(provider.vendor).toBe(provider.id);
       expect(provider.capabilities).toContain('list');
       expect(provider.circuit).toBe('closed');
       expect(provider.lastSuccessAt).not.toBeNull();
