@@ -700,10 +700,16 @@ export interface components {
         };
         ProviderStateDto: {
             /**
+             * @description The provider id: an account of PROVIDERS_FILE, or the vendor in the one-account form
              * @example didi
              * @enum {string}
              */
             id: "didi" | "huawei" | "ucloud" | "cecstack";
+            /**
+             * @description The account's vendor (didi, huawei, ucloud, cecstack): whose rules and capabilities it has
+             * @example cecstack
+             */
+            vendor: string;
             displayName: string;
             /**
              * @description What the provider can do; anything else answers 501 UNSUPPORTED_OPERATION

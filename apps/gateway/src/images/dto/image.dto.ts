@@ -103,7 +103,7 @@ export class ImageListDto {
 
 export class ProviderStateDto {
   @ApiProperty({ example: 'acme', description: 'The provider id: an account of PROVIDERS_FILE, or the vendor in the one-account form' }) id!: string;
-  @ApiProperty({ example: 'acme', description: "The account's vendor (didi, huawei, ucloud, cecstack): whose rules and capabilities it has" }) vendor!: string;
+  @ApiProperty({ example: 'cecstack', description: "The account's vendor (didi, huawei, ucloud, cecstack): whose rules and capabilities it has" }) vendor!: string;
   @ApiProperty() displayName!: string;
   @ApiProperty({ type: [String], example: ['list', 'get', 'create', 'update', 'delete'], description: 'What the provider can do; anything else answers 501 UNSUPPORTED_OPERATION' }) capabilities!: string[];
   @ApiProperty({ type: [String], example: ['createImage', 'updateImage', 'deleteImage'], description: 'The write operations it implements, by name' }) operations!: string[];
