@@ -47,9 +47,10 @@ export function useFakeDidi() {
     upstream = undefined;
   });
 
-  return async function didi(handler: Handler, regions = 'bj') {
+  /** `providerId`: the account the provider is enabled under (PROVIDERS_FILE); default the vendor's id. */
+  return async function didi(handler: Handler, regions = 'bj', providerId?: string) {
     upstream = await startFakeUpstream(handler);
-    const deps = recordingDeps();
+    const deps = { ...recordingDeps(), ...(providerId ? { providerId } : {}) };
     const config = didiRegistration.fromEnv({ DIDI_TOKEN: TOKEN, DIDI_REGIONS: regions, DIDI_ENDPOINT: upstream.url })!;
     const provider: ImageProvider = didiRegistration.create(config, deps);
     return { provider, deps, upstream };
