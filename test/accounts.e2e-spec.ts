@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSim } from '../apps/vendor-sim/src';
+import { GATEWAY_MAIN, OPEN_GATEWAY_ENV, spawnGateway } from './support/processes';
 import { Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
 
 // Two CECSTACK accounts (PROVIDERS_FILE, API.md section 2) on two simulators: one gateway, two provider ids.
@@ -89,6 +91,9 @@ describe('two accounts of one vendor (PROVIDERS_FILE)', () => {
     expect(renamed.body).toMatchObject({ id: target.id, provider: 'cec-lab', name: 'e2e lab only' });
     expect(await requestsOf(labAdmin)).toBeGreaterThan(0);
     expect(await requestsOf(prodAdmin)).toBe(0);
+    // The account follows its vendor's rules: CECSTACK's PUT has no description, refused before any call.
+    const refused = await sendJson('PATCH', url(`/images/${encodeURIComponent(target.id)}`), { description: 'no place for it' });
+    expect([refused.status, refused.body.code, refused.body.errors?.[0]?.field]).toEqual([400, 'VALIDATION_FAILED', 'description']);
 
     // Both simulators started with the same catalog: prod's copy of the image keeps its name.
     const prodCopy = await getJson(url(`/images/cec-prod:${encodeURIComponent(target.providerImageId)}`));
@@ -126,5 +131,46 @@ describe('two accounts of one vendor (PROVIDERS_FILE)', () => {
     expect(metrics).toMatch(/gateway_upstream_requests_total\{provider="cec-prod",operation="[^"]+",outcome="ok"\} \d+/);
     // No metric, log line or problem names the vendor instead of the account.
     expect(metrics).not.toContain('provider="cecstack"');
+  });
+});
+
+describe('the built gateway with PROVIDERS_FILE', () => {
+  let sim: RunningSim;
+  let dir: string;
+
+  beforeAll(async () => {
+    sim = await startSim();
+    dir = mkdtempSync(join(tmpdir(), 'gw-accounts-main-'));
+  });
+  afterAll(async () => {
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const write = (name: string, providers: unknown[]) => {
+    writeFileSync(join(dir, name), JSON.stringify({ providers }));
+    return join(dir, name);
+  };
+  const account = (id: string, fields: Record<string, unknown> = {}) => ({
+    id, vendor: 'cecstack', endpoint: sim.urls.cecstack, token: sim.credentials.cecstackToken, regionId: sim.credentials.cecstackRegionId, ...fields,
+  });
+
+  it('starts with two accounts of one vendor and logs their ids', async () => {
+    const gateway = await spawnGateway({ PROVIDERS_FILE: write('good.json', [account('cec-a'), account('cec-b')]) });
+    try {
+      const { body } = await getJson(`${gateway.url}/providers`);
+      expect(body.providers.map((p: { id: string }) => p.id)).toEqual(['cec-a', 'cec-b']);
+      expect(gateway.lines.some((line) => line.includes('"providers":["cec-a","cec-b"]'))).toBe(true);
+    } finally {
+      expect(await gateway.kill()).toBe(0);
+    }
+  });
+
+  it('refuses a bad file at start-up: exit 1, one line naming file, account and field, no secret', () => {
+    const path = write('bad.json', [account('cec-a'), account('cec-b', { regionId: undefined, tenantId: 't' })]);
+    const run = spawnSync(process.execPath, [GATEWAY_MAIN], { env: { PATH: process.env.PATH ?? '', ...OPEN_GATEWAY_ENV, PROVIDERS_FILE: path }, encoding: 'utf8', timeout: 15_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toBe(`images-gateway: configuration error: PROVIDERS_FILE ${path}: providers[1] (cec-b) regionId: is missing: endpoint, token and regionId are set together\n`);
+    expect(run.stderr + run.stdout).not.toContain(sim.credentials.cecstackToken);
   });
 });
