@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RunningSim } from '../apps/vendor-sim/src';
 import { GATEWAY_MAIN, OPEN_GATEWAY_ENV, spawnGateway } from './support/processes';
-import { Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
+import { Gateway, SimAdmin, VENDORS, Vendor, getJson, sendJson, startGateway, startSim } from './support/stack';
 
 // Two CECSTACK accounts (PROVIDERS_FILE, API.md section 2) on two simulators: one gateway, two provider ids.
 
@@ -172,5 +172,54 @@ describe('the built gateway with PROVIDERS_FILE', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`images-gateway: configuration error: PROVIDERS_FILE ${path}: providers[1] (cec-b) regionId: is missing: endpoint, token and regionId are set together\n`);
     expect(run.stderr + run.stdout).not.toContain(sim.credentials.cecstackToken);
+  });
+});
+
+describe('an account of every vendor under an id of its own', () => {
+  let sim: RunningSim;
+  let admin: SimAdmin;
+  let gateway: Gateway;
+  let dir: string;
+  const ID: Record<Vendor, string> = { didi: 'didi-two', huawei: 'hw-eu', ucloud: 'uc-1', cecstack: 'cec-x' };
+
+  beforeAll(async () => {
+    sim = await startSim();
+    admin = new SimAdmin(sim);
+    dir = mkdtempSync(join(tmpdir(), 'gw-accounts-vendors-'));
+    const c = sim.credentials;
+    writeFileSync(join(dir, 'sk'), c.huaweiSk);
+    const providers = [
+      { id: ID.didi, vendor: 'didi', endpoint: sim.urls.didi, token: c.didiToken, regions: ['bj', 'gz'] },
+      { id: ID.huawei, vendor: 'huawei', endpoint: sim.urls.huawei, projectId: c.huaweiProjectId, ak: c.huaweiAk, skFile: join(dir, 'sk') },
+      { id: ID.ucloud, vendor: 'ucloud', endpoint: sim.urls.ucloud, publicKey: c.ucloudPublicKey, privateKey: c.ucloudPrivateKey },
+      { id: ID.cecstack, vendor: 'cecstack', endpoint: sim.urls.cecstack, token: c.cecstackToken, regionId: c.cecstackRegionId },
+    ];
+    writeFileSync(join(dir, 'providers.json'), JSON.stringify({ providers }));
+    gateway = await startGateway(sim, { redis: false, env: { PROVIDERS_FILE: join(dir, 'providers.json'), CIRCUIT_FAILURE_THRESHOLD: '1000' } });
+  });
+  afterEach(async () => {
+    await admin.clearFaults();
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await sim?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists every vendor\'s images under its account id', async () => {
+    const { body } = await getJson(`${gateway.url}/images?limit=200`);
+    expect(body.sources.map((s: Source) => [s.provider, s.status])).toEqual(VENDORS.map((vendor) => [ID[vendor], 'ok']));
+    const providers = new Set(body.items.map((image: ListedImage) => image.provider));
+    expect(providers.size).toBeGreaterThan(1);
+    for (const image of body.items as ListedImage[]) expect(image.id).toBe(`${image.provider}:${image.providerImageId}`);
+    expect([...providers].every((provider) => Object.values(ID).includes(provider as string))).toBe(true);
+  });
+
+  it.each(VENDORS)('%s: a vendor error names the account', async (vendor) => {
+    await admin.fault(vendor, { kind: 'garbage' });
+    const { status, body } = await getJson(`${gateway.url}/images?provider=${ID[vendor]}&refresh=true`);
+    // The catalog of the test before is served stale, marked with the error that stopped the refresh.
+    expect(status).toBe(200);
+    expect(body.sources).toEqual([expect.objectContaining({ provider: ID[vendor], status: 'stale', error: expect.objectContaining({ code: 'UPSTREAM_BAD_RESPONSE', provider: ID[vendor] }) })]);
   });
 });
