@@ -504,7 +504,7 @@ export interface components {
             errors?: components["schemas"]["FieldErrorDto"][];
             instance: string;
             requestId: string;
-            /** @description On ALL_PROVIDERS_FAILED: each provider's outcome */
+            /** @description On ALL_PROVIDERS_FAILED, and on UPSTREAM_ERROR under Prefer: handling=strict: each provider's outcome */
             sources?: components["schemas"]["SourceDto"][];
         };
         DataDiskDto: {
@@ -863,7 +863,9 @@ export interface operations {
             header?: {
                 /** @description An ETag of an earlier answer: 304 with no body while it is still current */
                 "If-None-Match"?: string;
-                /** @description no-cache bypasses the cache, like refresh=true */
+                /** @description RFC 7240 handling=strict: a partial answer becomes a 502 UPSTREAM_ERROR with every source's outcome */
+                Prefer?: string;
+                /** @description RFC 9111 request directives: no-cache (like refresh=true), max-age=N (refresh catalogs older than N s), max-stale[=N] (serve a catalog up to N s past its TTL at once), only-if-cached (never ask a vendor: nothing cached is an error slice, 504) */
                 "Cache-Control"?: string;
             };
             path?: never;
@@ -882,6 +884,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -899,6 +903,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -960,11 +966,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description ALL_PROVIDERS_FAILED (with sources), or the one selected provider failed (its own status and code) */
+            /** @description ALL_PROVIDERS_FAILED (with sources); UPSTREAM_ERROR (with sources) for a partial answer under Prefer: handling=strict; or the one selected provider failed (its own status and code) */
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1187,6 +1195,8 @@ export interface operations {
             header?: {
                 /** @description An ETag of an earlier answer: 304 with no body while it is still current */
                 "If-None-Match"?: string;
+                /** @description RFC 9111 request directives: no-cache (like refresh=true), max-age=N (refresh catalogs older than N s), max-stale[=N] (serve a catalog up to N s past its TTL at once), only-if-cached (never ask a vendor: nothing cached is an error slice, 504) */
+                "Cache-Control"?: string;
             };
             path: {
                 /** @description {provider}:{providerImageId} */
@@ -1206,6 +1216,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1223,6 +1235,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
