@@ -252,7 +252,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A vendor job started by a write (the Location of a 202): poll until succeeded or failed
+         * A vendor job started by a write (the Location of a 202): poll, or wait=N to be answered when it changes
          * @description Providers:
          *     - `didi`
          */
@@ -3120,8 +3120,14 @@ export interface operations {
     };
     OperationsController_get: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Answer when the operation changes (from the If-None-Match ETag, else from its state at the request) or after this many seconds, whichever is first; a finished operation at once */
+                wait?: number;
+            };
+            header?: {
+                /** @description The ETag of the copy the caller has: with wait, the change waited for is from it; 304 when it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description {provider}:{jobId} */
                 id: string;
@@ -3134,10 +3140,34 @@ export interface operations {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;
+                    /** @description Weak, from the operation's state: send it as If-None-Match with wait to be answered when it changes */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OperationDto"];
+                };
+            };
+            /** @description If-None-Match named the operation's ETag, and it did not change within the wait */
+            304: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description Weak, from the operation's state: send it as If-None-Match with wait to be answered when it changes */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description UNAUTHENTICATED: no credentials, or unknown ones */
