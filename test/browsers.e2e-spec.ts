@@ -11,8 +11,8 @@ import { eventually } from './support/suite-setup';
 // API.md section 8 (Browsers), end to end: CORS for the allowed origin only, helmet's headers on every answer, JSON-only
 // bodies against cross-site forms, and Swagger UI under its own CSP, over plain HTTP and from a real headless Chromium.
 
-const ALLOWED_REQUEST_HEADERS = ['Authorization', 'X-Api-Key', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'];
-const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'];
+const ALLOWED_REQUEST_HEADERS = ['Authorization', 'X-Api-Key', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'Cache-Control', 'Prefer'];
+const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed', 'Cache-Status', 'Preference-Applied'];
 /** A share on the fake provider: what a cross-site form would like to do. */
 const SHARE_PATH = '/images/fake:small/shares';
 

@@ -23,6 +23,24 @@ export interface EngineOptions {
   staleWaitMs?: number;
 }
 
+/**
+ * How fresh this read's catalogs must be: the server's TTL and stale window, narrowed or widened by the caller's
+ * RFC 9111 request directives (`refresh=true`, `Cache-Control: no-cache, max-age, max-stale, only-if-cached`).
+ */
+export interface ReadFreshness {
+  /** Ask the vendor now (`refresh=true`, `no-cache`, `max-age=0`). */
+  bypassCache: boolean;
+  /** `max-age`: a catalog older than this is refreshed for this read (the server's TTL still bounds it). */
+  maxAgeMs?: number;
+  /**
+   * `max-stale`: how far past its TTL a catalog may be served, instead of the stale window; one inside it is served
+   * at once (the caller accepts it) while it is refreshed in the background. Infinity: any age the cache still holds.
+   */
+  maxStaleMs?: number;
+  /** `only-if-cached`: never ask a vendor; a provider with nothing servable cached is an error slice. */
+  onlyIfCached?: boolean;
+}
+
 export type SliceStatus = 'ok' | 'stale' | 'error';
 export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'bypass';
 

@@ -3,12 +3,15 @@ import { GatewayError, Image, ImageProvider, ProviderLogger, callBudget, isGatew
 import { CachedCatalog, CatalogStore } from './catalog-store';
 import { circuitStateName, providerBreaker, toGatewayError } from './circuits';
 import { CatalogCoordination, LocalCoordination } from './coordination';
-import { CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState } from './engine-types';
+import { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, ReadFreshness, SliceStatus } from './engine-types';
 import { CatalogFetcher, ProviderRuntime } from './fetcher';
 import { Freshness } from './freshness';
 import { imagesById, versionOf } from './derived';
 
-export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, SliceStatus } from './engine-types';
+export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, ReadFreshness, SliceStatus } from './engine-types';
+
+/** The server's own TTL and stale window, no caller directive. */
+const SERVER_FRESHNESS: ReadFreshness = { bypassCache: false };
 export type { CircuitStateName } from './circuits';
 
 /**
@@ -61,8 +64,8 @@ export class CatalogEngine {
   }
 
   /** Every selected provider's slice, in the order asked. Never rejects. */
-  async slices(providerIds: readonly string[], options: { bypassCache: boolean }): Promise<CatalogSlice[]> {
-    return Promise.all(providerIds.map((id) => this.slice(id, options.bypassCache)));
+  async slices(providerIds: readonly string[], read: ReadFreshness): Promise<CatalogSlice[]> {
+    return Promise.all(providerIds.map((id) => this.slice(id, read)));
   }
 
   /** One image (GET /images/{id}); null when the provider has no such image. See lookup(). */
@@ -74,18 +77,20 @@ export class CatalogEngine {
    * One image, and where it came from: a fresh cached catalog that holds it settled, else the provider's exact lookup
    * when it has one (fresh right after a write), else its catalog slice. The lookup has the list's protection: an open
    * circuit skips it, and a retryable failure falls back to the cached (even stale) catalog when that holds the image.
+   * The caller's directives apply as on a list: no-cache skips the cached catalog, only-if-cached the vendor.
    */
-  async lookup(providerId: string, providerImageId: string, requestId?: string): Promise<ImageLookup> {
+  async lookup(providerId: string, providerImageId: string, requestId?: string, read: ReadFreshness = SERVER_FRESHNESS): Promise<ImageLookup> {
     const { provider } = this.runtime(providerId);
-    const cached = await this.fromFreshCatalog(providerId, providerImageId);
+    const cached = read.bypassCache ? null : await this.fromFreshCatalog(providerId, providerImageId, read.maxAgeMs);
     if (cached) return cached;
-    if (typeof provider.getImage !== 'function' || this.circuitOpen(providerId)) return this.imageFromCatalog(providerId, providerImageId);
+    if (typeof provider.getImage !== 'function' || read.onlyIfCached || this.circuitOpen(providerId)) return this.imageFromCatalog(providerId, providerImageId, read);
     const budget = callBudget(providerId, this.options.providerTimeoutMs, requestId);
     try {
       return { image: await provider.getImage(providerImageId, budget.ctx), from: 'vendor' };
     } catch (error) {
       if (!isGatewayError(error) || !error.retryable) throw error;
-      return this.imageFromCatalog(providerId, providerImageId, error);
+      // The vendor was asked already: the fallback is the cached catalog, not a second call for the whole of it.
+      return this.imageFromCatalog(providerId, providerImageId, { ...read, bypassCache: false }, error);
     } finally {
       budget.stop();
     }
@@ -95,11 +100,11 @@ export class CatalogEngine {
    * From the fresh cached catalog, by id, without a vendor call: writes invalidate the catalog, so it is current after
    * them. A pending image is left to the exact lookup: its state moves on at the vendor with no write through here.
    */
-  private async fromFreshCatalog(providerId: string, providerImageId: string): Promise<ImageLookup | null> {
+  private async fromFreshCatalog(providerId: string, providerImageId: string, maxAgeMs?: number): Promise<ImageLookup | null> {
     const started = performance.now();
     const { provider } = this.runtime(providerId);
     const cached = await this.readCached(this.cacheKey(provider), started + this.options.providerTimeoutMs);
-    if (!cached || !this.freshness.isFresh(cached)) return null;
+    if (!cached || !this.freshness.isFresh(cached, maxAgeMs)) return null;
     const image = imagesById(cached.images).get(providerImageId);
     if (!image || (image.status === 'pending' && typeof provider.getImage === 'function')) return null;
     const latencyMs = Math.round(performance.now() - started);
@@ -107,8 +112,8 @@ export class CatalogEngine {
   }
 
   /** The image from its provider's catalog slice; `lookupError` (a failed exact lookup) wins over "not found". */
-  private async imageFromCatalog(providerId: string, providerImageId: string, lookupError?: GatewayError): Promise<ImageLookup> {
-    const slice = await this.slice(providerId, false);
+  private async imageFromCatalog(providerId: string, providerImageId: string, read: ReadFreshness, lookupError?: GatewayError): Promise<ImageLookup> {
+    const slice = await this.slice(providerId, read);
     const image = imagesById(slice.images).get(providerImageId);
     if (image) return { image, from: slice };
     if (lookupError) throw lookupError;
@@ -139,48 +144,67 @@ export class CatalogEngine {
     return runtime;
   }
 
-  private async slice(providerId: string, bypassCache: boolean): Promise<CatalogSlice> {
+  private async slice(providerId: string, read: ReadFreshness): Promise<CatalogSlice> {
     const started = performance.now();
     // The budget covers the whole slice, cache reads included: a slow Redis must not stretch it.
     const deadline = started + this.options.providerTimeoutMs;
     const runtime = this.runtime(providerId);
     const key = this.cacheKey(runtime.provider);
     const latency = () => Math.round(performance.now() - started);
+    const served = (status: SliceStatus, cache: CacheOutcome, entry: CachedCatalog, error?: GatewayError) =>
+      this.emit({ provider: providerId, status, cache, ageSeconds: this.freshness.ageSeconds(entry), version: versionOf(entry), images: entry.images, latencyMs: latency(), error });
+    const { maxAgeMs, maxStaleMs } = read;
+    const readCached = () => this.readCached(key, deadline);
+    if (read.onlyIfCached) return this.cachedOnly(providerId, await readCached(), read, served, latency);
 
     // Read at once: the answer on a hit, and the fallback should the refresh fail. `refresh=true` reads it only
     // if the fetch fails: a large catalog's read (a Redis parse) must not delay the fetch it asked for.
-    const readCached = () => this.readCached(key, deadline);
-    const cachedRead = bypassCache ? null : readCached();
-    // A stale catalog in hand: the refresh is waited for only briefly (not on `refresh=true`, which asked for it).
+    const cachedRead = read.bypassCache ? null : readCached();
+    // Asked for by the caller (refresh, or a catalog older than its max-age): waited for in full, like a refresh.
+    let askedByCaller = read.bypassCache;
     let waitUntil = deadline;
     if (cachedRead) {
       const cached = await cachedRead;
-      if (cached && this.freshness.isFresh(cached)) {
+      if (cached && this.freshness.isFresh(cached, maxAgeMs)) {
         if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
-        return this.emit({ provider: providerId, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: latency() });
+        return served('ok', 'hit', cached);
       }
-      const staleWaitMs = this.options.staleWaitMs;
-      if (cached && staleWaitMs !== undefined && this.freshness.isServableStale(cached)) waitUntil = Math.min(deadline, started + staleWaitMs);
+      if (cached && this.freshness.isFresh(cached)) askedByCaller = true;
+      else if (cached && maxStaleMs !== undefined && this.freshness.isServableStale(cached, maxStaleMs)) {
+        // The caller accepts this much staleness (max-stale): served at once, refreshed in the background.
+        this.fetcher.refreshAhead(runtime, key, cached);
+        return served('stale', 'stale', cached);
+      } else if (cached && this.options.staleWaitMs !== undefined && this.freshness.isServableStale(cached, maxStaleMs)) {
+        // A stale catalog in hand: the refresh is waited for only briefly.
+        waitUntil = Math.min(deadline, started + this.options.staleWaitMs);
+      }
     }
 
     try {
       // A refresh asked for by the caller must not be answered by a fetch older than the request; any other read by
-      // a fresh catalog only (one exactly TTL old is expired, as Freshness has it).
-      const notBefore = bypassCache ? Date.now() : Date.now() - this.freshness.ttlMs + 1;
+      // one younger than the TTL (or the caller's max-age) only (one exactly TTL old is expired, as Freshness has it).
+      const notBefore = read.bypassCache ? Date.now() : Date.now() - Math.min(this.freshness.ttlMs, maxAgeMs ?? Infinity) + 1;
       // The fetch keeps its own deadline: cut short here, it goes on and lands in the cache for the next reads.
       const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), waitUntil, () => {
         throw upstreamTimeout(providerId, waitUntil < deadline ? this.options.staleWaitMs! : this.options.providerTimeoutMs);
       });
-      return this.emit({ provider: providerId, status: 'ok', cache: bypassCache ? 'bypass' : 'miss', ageSeconds: this.freshness.ageSeconds(fresh), version: versionOf(fresh), images: fresh.images, latencyMs: latency() });
+      return served('ok', askedByCaller ? 'bypass' : 'miss', fresh);
     } catch (caught) {
       const error = toGatewayError(caught, providerId);
-      // Stale-if-error: an older catalog inside the stale window beats no answer.
+      // Stale-if-error: an older catalog inside the stale window (or the caller's max-stale) beats no answer.
       const stale = await (cachedRead ?? readCached());
-      if (stale && this.freshness.isServableStale(stale)) {
-        return this.emit({ provider: providerId, status: 'stale', cache: 'stale', ageSeconds: this.freshness.ageSeconds(stale), version: versionOf(stale), images: stale.images, latencyMs: latency(), error });
-      }
-      return this.emit({ provider: providerId, status: 'error', cache: bypassCache ? 'bypass' : 'miss', images: [], latencyMs: latency(), error });
+      if (stale && this.freshness.isServableStale(stale, maxStaleMs)) return served('stale', 'stale', stale, error);
+      return this.emit({ provider: providerId, status: 'error', cache: askedByCaller ? 'bypass' : 'miss', images: [], latencyMs: latency(), error });
     }
+  }
+
+  /** `only-if-cached`: what the cache holds, fresh or servable stale, and never a vendor call. */
+  private cachedOnly(providerId: string, cached: CachedCatalog | null, read: ReadFreshness, served: (status: SliceStatus, cache: CacheOutcome, entry: CachedCatalog) => CatalogSlice, latency: () => number): CatalogSlice {
+    if (cached && this.freshness.isFresh(cached, read.maxAgeMs)) return served('ok', 'hit', cached);
+    if (cached && this.freshness.isServableStale(cached, read.maxStaleMs)) return served('stale', 'stale', cached);
+    // RFC 9111 5.2.1.7: 504 when nothing stored will do.
+    const error = new GatewayError('UPSTREAM_TIMEOUT', { provider: providerId, retryable: false, detail: `${providerId} has no servable cached catalog, and only-if-cached forbids asking it` });
+    return this.emit({ provider: providerId, status: 'error', cache: 'miss', images: [], latencyMs: latency(), error });
   }
 
   /** The cached catalog: from memory at once when the store can tell, else within the deadline (a slow Redis is a miss). */

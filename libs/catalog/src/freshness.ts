@@ -13,8 +13,9 @@ export class Freshness {
     return (this.options.cacheTtlSeconds + this.options.cacheStaleSeconds) * 1000;
   }
 
-  isFresh(entry: CachedCatalog): boolean {
-    return Date.now() - entry.fetchedAt < this.ttlMs;
+  /** Younger than the TTL, and than the caller's max-age when it sent one. */
+  isFresh(entry: CachedCatalog, maxAgeMs = Infinity): boolean {
+    return Date.now() - entry.fetchedAt < Math.min(this.ttlMs, maxAgeMs);
   }
 
   /** Read late in its life: refresh it in the background so steady traffic never waits for the vendor. */
@@ -22,8 +23,10 @@ export class Freshness {
     return Date.now() - entry.fetchedAt >= this.ttlMs * (this.options.refreshAheadRatio ?? 0.8);
   }
 
-  isServableStale(entry: CachedCatalog): boolean {
-    return Date.now() - entry.fetchedAt < this.retainMs;
+  /** Inside the stale window, or the caller's max-stale past the TTL when it sent one. */
+  isServableStale(entry: CachedCatalog, maxStaleMs?: number): boolean {
+    const windowMs = maxStaleMs === undefined ? this.retainMs : this.ttlMs + maxStaleMs;
+    return Date.now() - entry.fetchedAt < windowMs;
   }
 
   ageSeconds(entry: CachedCatalog): number {

@@ -252,7 +252,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * A vendor job started by a write (the Location of a 202): poll until succeeded or failed
+         * A vendor job started by a write (the Location of a 202): poll, or wait=N to be answered when it changes
          * @description Providers:
          *     - `didi`
          */
@@ -504,7 +504,7 @@ export interface components {
             errors?: components["schemas"]["FieldErrorDto"][];
             instance: string;
             requestId: string;
-            /** @description On ALL_PROVIDERS_FAILED: each provider's outcome */
+            /** @description On ALL_PROVIDERS_FAILED, and on UPSTREAM_ERROR under Prefer: handling=strict: each provider's outcome */
             sources?: components["schemas"]["SourceDto"][];
         };
         DataDiskDto: {
@@ -869,7 +869,9 @@ export interface operations {
             header?: {
                 /** @description An ETag of an earlier answer: 304 with no body while it is still current */
                 "If-None-Match"?: string;
-                /** @description no-cache bypasses the cache, like refresh=true */
+                /** @description RFC 7240 handling=strict: a partial answer becomes a 502 UPSTREAM_ERROR with every source's outcome */
+                Prefer?: string;
+                /** @description RFC 9111 request directives: no-cache (like refresh=true), max-age=N (refresh catalogs older than N s), max-stale[=N] (serve a catalog up to N s past its TTL at once), only-if-cached (never ask a vendor: nothing cached is an error slice, 504) */
                 "Cache-Control"?: string;
             };
             path?: never;
@@ -888,6 +890,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -905,6 +909,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -966,11 +972,13 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
-            /** @description ALL_PROVIDERS_FAILED (with sources), or the one selected provider failed (its own status and code) */
+            /** @description ALL_PROVIDERS_FAILED (with sources); UPSTREAM_ERROR (with sources) for a partial answer under Prefer: handling=strict; or the one selected provider failed (its own status and code) */
             502: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1193,6 +1201,8 @@ export interface operations {
             header?: {
                 /** @description An ETag of an earlier answer: 304 with no body while it is still current */
                 "If-None-Match"?: string;
+                /** @description RFC 9111 request directives: no-cache (like refresh=true), max-age=N (refresh catalogs older than N s), max-stale[=N] (serve a catalog up to N s past its TTL at once), only-if-cached (never ask a vendor: nothing cached is an error slice, 504) */
+                "Cache-Control"?: string;
             };
             path: {
                 /** @description {provider}:{providerImageId} */
@@ -1212,6 +1222,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1229,6 +1241,8 @@ export interface operations {
                     "Cache-Status"?: string;
                     /** @description private, max-age until the first catalog of the answer passes its TTL; absent on a partial answer */
                     "Cache-Control"?: string;
+                    /** @description handling=strict when the caller asked for it (RFC 7240) */
+                    "Preference-Applied"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3112,8 +3126,14 @@ export interface operations {
     };
     OperationsController_get: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /** @description Answer when the operation changes (from the If-None-Match ETag, else from its state at the request) or after this many seconds, whichever is first; a finished operation at once */
+                wait?: number;
+            };
+            header?: {
+                /** @description The ETag of the copy the caller has: with wait, the change waited for is from it; 304 when it is still current */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description {provider}:{jobId} */
                 id: string;
@@ -3126,10 +3146,34 @@ export interface operations {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;
+                    /** @description Weak, from the operation's state: send it as If-None-Match with wait to be answered when it changes */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OperationDto"];
+                };
+            };
+            /** @description If-None-Match named the operation's ETag, and it did not change within the wait */
+            304: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description Weak, from the operation's state: send it as If-None-Match with wait to be answered when it changes */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
                 };
             };
             /** @description UNAUTHENTICATED: no credentials, or unknown ones */

@@ -23,7 +23,7 @@ export const PROBLEMS = {
   UPSTREAM_AUTH_FAILED: { status: 502, title: "The provider rejected the gateway's credentials", retryable: false,
     description: "The vendor refused the gateway's own credentials (token, key or signature). An operator must fix the configuration." },
   UPSTREAM_ERROR: { status: 502, title: 'The provider failed', retryable: true,
-    description: 'The vendor answered with a failure, or with an error code the gateway does not know; the vendor code is kept in `upstream`.' },
+    description: 'The vendor answered with a failure, or with an error code the gateway does not know; the vendor code is kept in `upstream`. Also a list that would be partial under `Prefer: handling=strict`; `sources` says why.' },
   UPSTREAM_BAD_RESPONSE: { status: 502, title: 'The provider answered something its API does not promise', retryable: true,
     description: 'The vendor answer was not JSON, or not of the shape its API documents.' },
   ALL_PROVIDERS_FAILED: { status: 502, title: 'Every selected provider failed', retryable: true,

@@ -14,9 +14,9 @@ const MINUTE_MS = 60_000;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A write for the limits: what changes a vendor's state, and `GET /images` made to ask every vendor again. */
-function isWrite(context: ExecutionContext): boolean {
+function isWrite(context: ExecutionContext, ttlSeconds: number): boolean {
   const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return WRITE_METHODS.has(request.method) || (request.method === 'GET' && request.routeOptions?.url === '/images' && asksRefresh(request));
+  return WRITE_METHODS.has(request.method) || (request.method === 'GET' && request.routeOptions?.url === '/images' && asksRefresh(request, ttlSeconds));
 }
 
 function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): ThrottlerModuleOptions {
@@ -30,7 +30,7 @@ function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): 
     throttlers: [
       // A limit of 0 is no limit.
       { name: 'requests', ttl: MINUTE_MS, limit: requestsPerMinute, skipIf: () => requestsPerMinute === 0 },
-      { name: 'writes', ttl: MINUTE_MS, limit: writesPerMinute, skipIf: (context) => writesPerMinute === 0 || !isWrite(context) },
+      { name: 'writes', ttl: MINUTE_MS, limit: writesPerMinute, skipIf: (context) => writesPerMinute === 0 || !isWrite(context, config.cacheTtlSeconds) },
     ],
   };
 }

@@ -17,8 +17,8 @@ export const BARE_ANSWER_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** What a browser page may send and read, besides the CORS-safelisted headers. */
-const REQUEST_HEADERS = ['Authorization', 'X-Api-Key', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id'];
-const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed'];
+const REQUEST_HEADERS = ['Authorization', 'X-Api-Key', 'Content-Type', 'Idempotency-Key', 'If-None-Match', 'X-Request-Id', 'Cache-Control', 'Prefer'];
+const EXPOSED_HEADERS = ['Location', 'ETag', 'X-Request-Id', 'Retry-After', 'RateLimit', 'RateLimit-Policy', 'Idempotent-Replayed', 'Cache-Status', 'Preference-Applied'];
 
 /**
  * Whether a request is for Swagger UI or the document, by the route Fastify matched (after decoding the URL, so

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogEngine, CatalogSlice, imagesJson, serialisedImage } from '@images/catalog';
+import { CatalogEngine, CatalogSlice, ReadFreshness, imagesJson, serialisedImage } from '@images/catalog';
 import { GatewayError, Image, SecretRedactor } from '@images/core';
 import { DEFAULT_SORT, ImageFilters, InvalidCursorError, PageRequest, PageResult, canonicalFilters, queryImages } from '@images/query';
 import { GatewayConfig } from '../config/gateway-config';
@@ -44,6 +44,13 @@ export interface ImageAnswer extends AnswerCaching {
   body: string | null;
 }
 
+/** How one list is read: the caller's freshness (`refresh=true` is added to it here), its ETag, its Prefer. */
+export interface ListOptions extends ReadFreshness {
+  ifNoneMatch?: string;
+  /** `Prefer: handling=strict`: a partial answer is an error, with every source's outcome. */
+  strict?: boolean;
+}
+
 /** The merged catalog: fan out through the engine, then filter, sort and page over every slice at once. */
 @Injectable()
 export class ImagesService {
@@ -59,7 +66,7 @@ export class ImagesService {
   /** Per cached page (kept as long as the answer cache keeps the page): its last assembled body. */
   private readonly lastBodies = new WeakMap<CachedPage, { tail: string; body: Buffer }>();
 
-  async list(query: ListImagesQuery, options: { bypassCache: boolean; ifNoneMatch?: string }): Promise<ListAnswer> {
+  async list(query: ListImagesQuery, options: ListOptions): Promise<ListAnswer> {
     const providerIds = this.selectProviders(query.provider);
     const filters: ImageFilters = {
       // Part of the cursor's query: a cursor from one provider selection is refused for another.
@@ -76,13 +83,19 @@ export class ImagesService {
     // A bad cursor is refused before any upstream call is spent on it (no cursor, nothing to check).
     if (query.cursor !== undefined) this.page((request) => queryImages([], request), filters, sort, limit, query.cursor);
 
-    const slices = await this.engine.slices(providerIds, { bypassCache: options.bypassCache || query.refresh === 'true' });
+    const slices = await this.engine.slices(providerIds, { ...options, bypassCache: options.bypassCache || query.refresh === 'true' });
     if (slices.every((slice) => slice.status === 'error')) {
       const sources = slices.map((slice) => toSourceReport(slice, 0, this.redactor));
       if (slices.length === 1) throw slices[0].error!;
       throw new GatewayError('ALL_PROVIDERS_FAILED', {
         detail: `every selected provider failed: ${slices.map((s) => `${s.provider} ${s.error?.code}`).join(', ')}`,
         extensions: { sources },
+      });
+    }
+    if (options.strict && slices.some((slice) => slice.status !== 'ok')) {
+      throw new GatewayError('UPSTREAM_ERROR', {
+        detail: `the answer would be partial, and Prefer: handling=strict refuses that: ${outcomes(slices.filter((slice) => slice.status !== 'ok'))}`,
+        extensions: { sources: slices.map((slice) => toSourceReport(slice, 0, this.redactor)) },
       });
     }
     const ttlSeconds = this.config.cacheTtlSeconds;
@@ -112,9 +125,9 @@ export class ImagesService {
    * One image by its gateway id (the engine looks it up, with the list's protection); 404 when its provider has none.
    * Null image: the caller's copy (If-None-Match) is current.
    */
-  async get(id: string, requestId: string, ifNoneMatch?: string): Promise<ImageAnswer> {
+  async get(id: string, requestId: string, ifNoneMatch?: string, freshness?: ReadFreshness): Promise<ImageAnswer> {
     const { provider, localId } = this.directory.owner(id);
-    const { image, from } = await this.engine.lookup(provider.id, localId, requestId);
+    const { image, from } = await this.engine.lookup(provider.id, localId, requestId, freshness);
     if (!image) throw new GatewayError('NOT_FOUND', { detail: `there is no image ${id}` });
     const etag = imageEtag(image);
     const ttlSeconds = this.config.cacheTtlSeconds;
@@ -171,4 +184,9 @@ function toSourceReport(slice: CatalogSlice, count: number, redactor: SecretReda
     // Only a vendor's words can carry a credential back; the rest is ours.
     ...(slice.error ? { error: redactor.value(slice.error.toProblem()) } : {}),
   };
+}
+
+/** `didi stale (UPSTREAM_TIMEOUT), ucloud error (UPSTREAM_ERROR)`: each slice's outcome, for a problem's detail. */
+function outcomes(slices: readonly CatalogSlice[]): string {
+  return slices.map((slice) => `${slice.provider} ${slice.status}${slice.error ? ` (${slice.error.code})` : ''}`).join(', ');
 }

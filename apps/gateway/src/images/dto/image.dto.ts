@@ -83,9 +83,9 @@ export class SourceDto {
   @ApiPropertyOptional({ type: SourceErrorDto }) error?: SourceErrorDto;
 }
 
-/** ALL_PROVIDERS_FAILED carries every provider's outcome; a single selected provider's failure is a plain problem. */
+/** ALL_PROVIDERS_FAILED (and a strict read's partial answer) carries every provider's outcome; a single selected provider's failure is a plain problem. */
 export class ListFailedDto extends ProblemDto {
-  @ApiPropertyOptional({ type: [SourceDto], description: "On ALL_PROVIDERS_FAILED: each provider's outcome" }) sources?: SourceDto[];
+  @ApiPropertyOptional({ type: [SourceDto], description: "On ALL_PROVIDERS_FAILED, and on UPSTREAM_ERROR under Prefer: handling=strict: each provider's outcome" }) sources?: SourceDto[];
 }
 
 export class PageDto {
