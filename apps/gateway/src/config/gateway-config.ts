@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
-import { integer, oneOf, optionalText, safeDecode, safeUrl, withValuesFromFiles } from './env';
+import { integer, oneOf, optionalText, withValuesFromFiles } from './env';
+import { loadRedisSettings, REDIS_SECRET_VARIABLES, RedisSettings } from './redis-config';
 
 export interface EnabledProvider {
   registration: ProviderRegistration<unknown>;
@@ -12,7 +13,8 @@ export interface EnabledProvider {
 /** Everything the gateway reads from its environment, validated once at start-up. */
 export interface GatewayConfigValues {
   port: number;
-  redisUrl: string | null;
+  /** null: no Redis, catalogs and keys in process memory. */
+  redis: RedisSettings | null;
   cacheTtlSeconds: number;
   cacheStaleSeconds: number;
   /** How long a read of a stale catalog waits for its refresh before the stale catalog answers. */
@@ -49,7 +51,7 @@ export function readEnvironment(processEnv: NodeJS.ProcessEnv = process.env, dot
 }
 
 /** Variables that may instead be read from a file (`NAME_FILE`): every provider's, and those that carry a secret. */
-const FILE_BACKED_VARIABLES = ['REDIS_URL', 'AUTH_API_KEYS'];
+const FILE_BACKED_VARIABLES = [...REDIS_SECRET_VARIABLES, 'AUTH_API_KEYS'];
 
 export function loadGatewayConfig(given: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
   const env = withValuesFromFiles(given, [...registrations.flatMap((registration) => registration.envVariables), ...FILE_BACKED_VARIABLES]);
@@ -65,19 +67,13 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     const variables = registrations.map((r) => r.envVariables[0]).join(', ');
     throw new ConfigError(variables, 'no provider is enabled: set the credentials of at least one provider');
   }
-  const redisUrl = optionalText(env, 'REDIS_URL');
-  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-  if (redisUrl !== null) {
-    const url = safeUrl(redisUrl);
-    if (!url) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-    if (url.password) secrets.push(url.password, safeDecode(url.password));
-  }
+  const redis = loadRedisSettings(env, secrets);
   const callers = loadCallersConfig(env);
   // The key hashes are not the keys, but a leaked hash can be attacked offline: kept out of every output too.
   secrets.push(...callers.apiKeys.map((key) => key.sha256.toString('hex')));
   return new GatewayConfig({
     port: integer(env, 'PORT', 3000, 0, 65535),
-    redisUrl,
+    redis,
     cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400),
     cacheStaleSeconds: integer(env, 'CACHE_STALE_SECONDS', 600, 0, 604_800),
     staleWaitMs: integer(env, 'STALE_WAIT_MS', 300, 0, 120_000),
