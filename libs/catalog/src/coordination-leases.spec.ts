@@ -1,3 +1,4 @@
+import type { RedisClient } from '@images/core';
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
 import { LocalCoordination, RedisCoordination } from './coordination';
@@ -8,9 +9,9 @@ const until = async (check: () => boolean, ms = 2000): Promise<void> => {
 };
 
 describe('RedisCoordination leases and invalidations (real Redis)', () => {
-  let admin: Redis;
+  let admin: RedisClient;
   let prefix: string;
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const opened: RedisCoordination[] = [];
 
   beforeEach(() => {
