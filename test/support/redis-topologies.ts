@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
+import { eventually } from './suite-setup';
 
 // Real Redis Clusters and Sentinel sets, each node a redis-server of the test's own in a temp dir, keeping nothing on
 // disk, on fixed ports given by the spec file (a cluster's bus port is its port + 10000).
@@ -47,12 +48,11 @@ export async function ask(port: number, ...command: string[]): Promise<string | 
   return answer === null ? null : String(answer);
 }
 
-export async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls `check` until it holds (the topology's own pace: a start, a sync, a failover). */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  await eventually(check, Boolean, timeoutMs).catch(() => {
+    throw new Error(`timed out waiting for ${what}`);
+  });
 }
 
 export interface RedisCluster {
@@ -60,6 +60,8 @@ export interface RedisCluster {
   seeds: string;
   /** The ports of the nodes that are masters now. */
   masterPorts(): Promise<number[]>;
+  /** The port of the master that holds `key`'s slot now. */
+  masterOf(key: string): Promise<number>;
   /** SIGKILL of one node: a lost machine. */
   kill(port: number): Promise<void>;
   /** Resolves once the replica of the killed master has taken over its slots and the cluster is whole again. */
@@ -100,6 +102,21 @@ export async function startRedisCluster(basePort: number): Promise<RedisCluster>
   return {
     seeds: ports.map((port) => `127.0.0.1:${port}`).join(','),
     masterPorts,
+    async masterOf(key) {
+      const [port] = await masterPorts();
+      const slot = Number(await ask(port, 'CLUSTER', 'KEYSLOT', key));
+      // CLUSTER NODES: `<id> <ip:port@bus> <flags> <master> <ping> <pong> <epoch> <link> <slot ranges…>`, one node a line.
+      for (const line of (await ask(port, 'CLUSTER', 'NODES'))!.split('\n')) {
+        const [, address, flags, , , , , , ...ranges] = line.split(' ');
+        if (!flags?.includes('master') || flags.includes('fail')) continue;
+        const owns = ranges.some((range) => {
+          const [from, to = from] = range.split('-').map(Number);
+          return slot >= from && slot <= to;
+        });
+        if (owns) return Number(address.split('@')[0].split(':')[1]);
+      }
+      throw new Error(`no master holds the slot of ${key}`);
+    },
     kill: (port) => killNode(nodes.find((node) => node.port === port)!),
     async failedOver(killedPort) {
       await until('the failover', async () => {

@@ -134,7 +134,9 @@ export class RedisCoordination implements CatalogCoordination {
   }
 
   async close(): Promise<void> {
-    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+    await this.subscriber.quit().catch(() => undefined);
+    // Also after QUIT: a Sentinel client's watch on the sentinels (+switch-master) ends only on disconnect.
+    this.subscriber.disconnect();
   }
 
   private notify(key: string): void {

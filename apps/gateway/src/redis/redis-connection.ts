@@ -62,7 +62,9 @@ class ConnectedRedis extends RedisConnection {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    await this.client.quit().catch(() => undefined);
+    // Also after QUIT: a Sentinel client's watch on the sentinels (+switch-master) ends only on disconnect.
+    this.client.disconnect();
   }
 }
 
