@@ -14,7 +14,6 @@ beforeAll(async () => {
 afterAll(() => cluster?.stop());
 
 describe('on a Redis Cluster', () => {
-  /* eslint-disable @typescript-eslint/no-require-imports -- each suite registers its tests inside this describe */
   require('../libs/catalog/src/catalog-store.spec');
   require('../libs/catalog/src/coordination.spec');
   require('../libs/catalog/src/coordination-leases.spec');

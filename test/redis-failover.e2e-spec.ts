@@ -96,6 +96,8 @@ function failoverSuite(name: string, start: () => Promise<Topology & { stop(): P
         }
         for (const gateway of gateways) {
           await eventually(async () => (await getJson(`${gateway.url}/health`)).body.details.cache.status, (status) => status === 'up');
+          expect(gateway.logs.some((line) => line.includes('catalog cache in redis'))).toBe(true);
+          expect(gateway.logs.filter((line) => line.includes(PASSWORD))).toEqual([]);
         }
       } finally {
         probe.disconnect();
@@ -113,12 +115,15 @@ function failoverSuite(name: string, start: () => Promise<Topology & { stop(): P
   });
 }
 
+// The nodes ask for a password, as production ones do: the gateway's REDIS_PASSWORD, kept out of its logs.
+const PASSWORD = 'failover-redis-secret-5d1';
+
 failoverSuite('a Redis Cluster losing a master', async () => {
-  const cluster: RedisCluster = await startRedisCluster(7111);
+  const cluster: RedisCluster = await startRedisCluster(7111, { password: PASSWORD });
   const seeds = cluster.seeds.split(',').map((seed) => ({ host: '127.0.0.1', port: Number(seed.split(':')[1]) }));
   return {
-    env: { REDIS_CLUSTER_NODES: cluster.seeds },
-    client: () => new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 1 } }),
+    env: { REDIS_CLUSTER_NODES: cluster.seeds, REDIS_PASSWORD: PASSWORD },
+    client: () => new Cluster(seeds, { redisOptions: { maxRetriesPerRequest: 1, password: PASSWORD } }),
     async killMasterOf(key) {
       const port = await cluster.masterOf(key);
       await cluster.kill(port);
@@ -130,13 +135,13 @@ failoverSuite('a Redis Cluster losing a master', async () => {
 });
 
 failoverSuite('a Sentinel master lost', async () => {
-  const set: RedisSentinelSet = await startRedisSentinelSet(7201);
+  const set: RedisSentinelSet = await startRedisSentinelSet(7201, { password: PASSWORD });
   const [host, port] = set.sentinels.split(':');
   return {
-    env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.masterName },
+    env: { REDIS_SENTINELS: set.sentinels, REDIS_SENTINEL_NAME: set.masterName, REDIS_PASSWORD: PASSWORD },
     client: () => {
       // Gives up once the sentinel is gone (ioredis otherwise keeps asking a sentinel set that was stopped).
-      const client = new Redis({ sentinels: [{ host, port: Number(port) }], name: set.masterName, maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null });
+      const client = new Redis({ sentinels: [{ host, port: Number(port) }], name: set.masterName, password: PASSWORD, maxRetriesPerRequest: 1, sentinelRetryStrategy: () => null });
       client.on('error', () => undefined);
       return client;
     },

@@ -30,8 +30,8 @@ async function killNode(node: NodeProcess): Promise<void> {
 }
 
 /** One command to one node (a fresh connection, no retries): its answer, or null while it cannot answer. */
-async function call(port: number, command: string[]): Promise<unknown> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
+async function call(port: number, command: string[], password?: string): Promise<unknown> {
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 500 });
   client.on('error', () => undefined);
   try {
     await client.connect();
@@ -43,10 +43,16 @@ async function call(port: number, command: string[]): Promise<unknown> {
   }
 }
 
-export async function ask(port: number, ...command: string[]): Promise<string | null> {
-  const answer = await call(port, command);
-  return answer === null ? null : String(answer);
+/** A command to one node, as text (null while it cannot answer), with the nodes' password. */
+function asker(password?: string) {
+  return async (port: number, ...command: string[]): Promise<string | null> => {
+    const answer = await call(port, command, password);
+    return answer === null ? null : String(answer);
+  };
 }
+
+/** The nodes' password (`requirepass`, and `masterauth` for their replicas), when the test wants one. */
+const authArgs = (password?: string) => (password ? ['--requirepass', password, '--masterauth', password] : []);
 
 /** Polls `check` until it holds (the topology's own pace: a start, a sync, a failover). */
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
@@ -70,17 +76,18 @@ export interface RedisCluster {
 }
 
 /** Three masters, each with one replica (ports `basePort` … `basePort + 5`), node timeout 1 s so a failover is quick. */
-export async function startRedisCluster(basePort: number): Promise<RedisCluster> {
+export async function startRedisCluster(basePort: number, { password }: { password?: string } = {}): Promise<RedisCluster> {
+  const ask = asker(password);
   const dir = mkdtempSync(join(tmpdir(), 'redis-cluster-'));
   const ports = Array.from({ length: 6 }, (_, i) => basePort + i);
-  const nodes = ports.map((port) => startNode(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000']));
+  const nodes = ports.map((port) => startNode(port, dir, ['--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`, '--cluster-node-timeout', '1000', ...authArgs(password)]));
   const stop = async () => {
     await Promise.all(nodes.map(killNode));
     rmSync(dir, { recursive: true, force: true });
   };
   try {
     for (const port of ports) await until(`redis-server on ${port}`, async () => (await ask(port, 'PING')) === 'PONG', 10_000);
-    await run('redis-cli', ['--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes']);
+    await run('redis-cli', [...(password ? ['-a', password, '--no-auth-warning'] : []), '--cluster', 'create', ...ports.map((port) => `127.0.0.1:${port}`), '--cluster-replicas', '1', '--cluster-yes']);
     await until('a whole cluster', async () => {
       const infos = await Promise.all(ports.map((port) => ask(port, 'CLUSTER', 'INFO')));
       return infos.every((info) => info?.includes('cluster_state:ok') && info.includes('cluster_known_nodes:6'));
@@ -142,7 +149,8 @@ export interface RedisSentinelSet {
 }
 
 /** A master (`basePort`), its replica (`+1`) and one sentinel (`+2`, quorum 1, down after 1 s). */
-export async function startRedisSentinelSet(basePort: number, masterName = 'images'): Promise<RedisSentinelSet> {
+export async function startRedisSentinelSet(basePort: number, { password, masterName = 'images' }: { password?: string; masterName?: string } = {}): Promise<RedisSentinelSet> {
+  const ask = asker(password);
   const dir = mkdtempSync(join(tmpdir(), 'redis-sentinel-'));
   const [masterPort, replicaPort, sentinelPort] = [basePort, basePort + 1, basePort + 2];
   const sentinelConfig = join(dir, 'sentinel.conf');
@@ -151,11 +159,12 @@ export async function startRedisSentinelSet(basePort: number, masterName = 'imag
     `sentinel monitor ${masterName} 127.0.0.1 ${masterPort} 1`,
     `sentinel down-after-milliseconds ${masterName} 1000`,
     `sentinel failover-timeout ${masterName} 5000`,
+    ...(password ? [`sentinel auth-pass ${masterName} ${password}`] : []),
     '',
   ].join('\n'));
   const nodes = [
-    startNode(masterPort, dir, []),
-    startNode(replicaPort, dir, ['--replicaof', '127.0.0.1', String(masterPort)]),
+    startNode(masterPort, dir, authArgs(password)),
+    startNode(replicaPort, dir, ['--replicaof', '127.0.0.1', String(masterPort), ...authArgs(password)]),
     startNode(sentinelPort, dir, [sentinelConfig, '--sentinel']),
   ];
   const stop = async () => {
