@@ -78,7 +78,7 @@ describe('the catalog cache (real Redis)', () => {
     const gateway = await startGateway(sim, { env: { CACHE_TTL_SECONDS: '1', CACHE_STALE_SECONDS: '5', STALE_WAIT_MS: '5000' } });
     try {
       await getJson(`${gateway.url}/images?provider=huawei&limit=1`);
-      const [key] = await keysAppear(redis, `${gateway.keyPrefix}catalog:v1:{huawei:*`, 1);
+      const [key] = await keysAppear(redis, `${gateway.keyPrefix}catalog:v1:{huawei:*}`, 1);
       const pttl = await redis.pttl(key);
       expect(pttl).toBeGreaterThan(5000);
       expect(pttl).toBeLessThanOrEqual(6000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ProviderLogger, type RedisClient } from '@images/core';
+import { closeRedisClient, ProviderLogger, type RedisClient } from '@images/core';
 import { errorMessage } from './catalog-store';
 
 /**
@@ -134,9 +134,7 @@ export class RedisCoordination implements CatalogCoordination {
   }
 
   async close(): Promise<void> {
-    await this.subscriber.quit().catch(() => undefined);
-    // Also after QUIT: a Sentinel client's watch on the sentinels (+switch-master) ends only on disconnect.
-    this.subscriber.disconnect();
+    await closeRedisClient(this.subscriber);
   }
 
   private notify(key: string): void {

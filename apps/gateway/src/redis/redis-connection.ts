@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { RedisClient } from '@images/core';
+import { closeRedisClient, type RedisClient } from '@images/core';
 import { describeRedis, RedisSettings } from '../config/redis-config';
 import { connectRedis } from './redis-client';
 
@@ -62,9 +62,7 @@ class ConnectedRedis extends RedisConnection {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => undefined);
-    // Also after QUIT: a Sentinel client's watch on the sentinels (+switch-master) ends only on disconnect.
-    this.client.disconnect();
+    await closeRedisClient(this.client);
   }
 }
 
