@@ -5,7 +5,7 @@
 'use strict';
 const { spawn } = require('node:child_process');
 const autocannon = require('autocannon');
-const { startVendorSim, spawnGateway, timed, summarize, percentiles, cleanRedis, round } = require('./support');
+const { startVendorSim, spawnGateway, timed, summarize, percentiles, cleanRedis, coldOverReplicas } = require('./support');
 
 const pageLatencyMs = Number(process.env.SIM_LATENCY_MS || 300);
 const loadSeconds = Number(process.env.LOAD_SECONDS || 10);
@@ -72,35 +72,6 @@ async function redisDown(sim) {
   }
 }
 
-/** 1,000 requests on a cold cache, split over two replicas sharing Redis: how many reach the vendors. */
-async function twoReplicas(sim, replicas) {
-  const prefix = `bench:replicas:${process.pid}:${replicas}:`;
-  const gateways = [];
-  for (let i = 0; i < replicas; i++) gateways.push(await spawnGateway(sim, basePort + 10 + i, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, PROVIDER_TIMEOUT_MS: '10000' }));
-  try {
-    await admin(sim, 'DELETE', '/stats');
-    let next = 0;
-    const latencies = [];
-    const worker = async () => {
-      while (next < 1000) {
-        const i = next++;
-        const started = performance.now();
-        const response = await fetch(`${gateways[i % replicas].base}/images?limit=50`);
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`status ${response.status}`);
-        latencies.push(performance.now() - started);
-      }
-    };
-    await Promise.all(Array.from({ length: 100 }, worker));
-    const stats = await admin(sim, 'GET', '/stats');
-    const upstream = Object.fromEntries(Object.entries(stats).map(([vendor, s]) => [vendor, s.requests]));
-    return { replicas, requests: 1000, concurrency: 100, upstreamRequests: upstream, upstreamTotal: Object.values(upstream).reduce((a, b) => a + b, 0), latency: percentiles(latencies) };
-  } finally {
-    for (const gateway of gateways) await gateway.stop();
-    await cleanRedis(redisUrl, prefix);
-  }
-}
-
 async function main() {
   const sim = await startVendorSim({ host: '127.0.0.1', latencyMs: pageLatencyMs });
   try {
@@ -109,8 +80,8 @@ async function main() {
       providerTimeoutMs: timeoutMs,
       hungVendor: await hungVendor(sim),
       redisDown: await redisDown(sim),
-      coldOneReplica: await twoReplicas(sim, 1),
-      coldTwoReplicas: await twoReplicas(sim, 2),
+      coldOneReplica: await coldOverReplicas(sim, 1, { port: basePort + 10, redisUrl }),
+      coldTwoReplicas: await coldOverReplicas(sim, 2, { port: basePort + 10, redisUrl }),
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {

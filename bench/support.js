@@ -53,12 +53,53 @@ function percentiles(values) {
   return { n: sorted.length, p50Ms: round(at(0.5)), p99Ms: round(at(0.99)), maxMs: round(sorted[sorted.length - 1]) };
 }
 
-async function cleanRedis(url, prefix) {
-  const { Redis } = require('ioredis');
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+/** Deletes the keys under `prefix`: in the Redis at `url`, or on every master of the cluster at `clusterNodes`. */
+async function cleanRedis(url, prefix, clusterNodes) {
+  const { Cluster, Redis } = require('ioredis');
+  const redis = clusterNodes ? new Cluster(seedsOf(clusterNodes)) : new Redis(url, { maxRetriesPerRequest: 1 });
+  if (clusterNodes) await new Promise((resolve) => redis.once('ready', resolve));
+  for (const node of clusterNodes ? redis.nodes('master') : [redis]) {
+    const keys = await node.keys(`${prefix}*`);
+    // One key per DEL: a cluster refuses keys of several slots in one command.
+    await Promise.all(keys.map((key) => redis.del(key)));
+  }
   await redis.quit();
+}
+
+const seedsOf = (nodes) => nodes.split(',').map((node) => ({ host: node.split(':')[0], port: Number(node.split(':')[1]) }));
+
+/**
+ * 1,000 `GET /images?limit=50` at 100 concurrent on a cold cache, round-robin over `replicas` gateway processes sharing
+ * one Redis (`redisUrl`) or Redis Cluster (`clusterNodes`): how many requests reach the vendors.
+ */
+async function coldOverReplicas(sim, replicas, { port, redisUrl, clusterNodes }) {
+  const prefix = `bench:replicas:${process.pid}:${replicas}:${clusterNodes ? 'cluster' : 'standalone'}:`;
+  const redisEnv = clusterNodes ? { REDIS_CLUSTER_NODES: clusterNodes } : { REDIS_URL: redisUrl };
+  const gateways = [];
+  for (let i = 0; i < replicas; i++) gateways.push(await spawnGateway(sim, port + i, { ...redisEnv, CACHE_KEY_PREFIX: prefix, PROVIDER_TIMEOUT_MS: '10000' }));
+  const admin = (method, path) => fetch(`${sim.urls.admin}${path}`, { method }).then((r) => r.text()).then((text) => (text ? JSON.parse(text) : undefined));
+  try {
+    await admin('DELETE', '/stats');
+    let next = 0;
+    const latencies = [];
+    const worker = async () => {
+      while (next < 1000) {
+        const i = next++;
+        const started = performance.now();
+        const response = await fetch(`${gateways[i % replicas].base}/images?limit=50`);
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`status ${response.status}`);
+        latencies.push(performance.now() - started);
+      }
+    };
+    await Promise.all(Array.from({ length: 100 }, worker));
+    const stats = await admin('GET', '/stats');
+    const upstream = Object.fromEntries(Object.entries(stats).map(([vendor, s]) => [vendor, s.requests]));
+    return { replicas, redis: clusterNodes ? 'cluster' : 'standalone', requests: 1000, concurrency: 100, upstreamRequests: upstream, upstreamTotal: Object.values(upstream).reduce((a, b) => a + b, 0), latency: percentiles(latencies) };
+  } finally {
+    for (const gateway of gateways) await gateway.stop();
+    await cleanRedis(redisUrl, prefix, clusterNodes);
+  }
 }
 
 const round = (n, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -92,4 +133,4 @@ function loadInOwnProcess(url, { connections, seconds, headers = {} }) {
   });
 }
 
-module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, timed, summarize, percentiles, cleanRedis, round, median, knob, withGateway, loadInOwnProcess };
+module.exports = { root, startVendorSim, simEnv, spawnGateway, waitReady, timed, summarize, percentiles, cleanRedis, coldOverReplicas, round, median, knob, withGateway, loadInOwnProcess };

@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
+import type { RedisClient } from '@images/core';
 import { RunningSim } from '../apps/vendor-sim/src';
-import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from './support/redis';
-import { CECSTACK_ACCOUNT_ENV, Gateway, Redis, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
+import { deleteKeysWithPrefix, keysMatching, testRedisClient, uniquePrefix } from './support/redis';
+import { CECSTACK_ACCOUNT_ENV, Gateway, SimAdmin, getJson, sendJson, startGateway, startSim } from './support/stack';
 
 // Idempotency-Key over the simulators: one vendor call per key, shared by replicas through Redis, in memory
 // without Redis (or while it is down).
@@ -15,7 +16,7 @@ const newKey = () => `e2e-${process.pid}-${Date.now()}-${++serial}`;
 describe('Idempotency-Key over the simulated vendors', () => {
   let sim: RunningSim;
   let admin: SimAdmin;
-  let redis: Redis;
+  let redis: RedisClient;
 
   beforeAll(async () => {
     sim = await startSim({ stepMs: 100 });
@@ -131,7 +132,7 @@ describe('Idempotency-Key over the simulated vendors', () => {
       const other = await sendJson('POST', `${first.url}/images/${id}/upload`, { sizeBytes: 4097 }, { 'idempotency-key': key });
       expect(other.status).toBe(409);
 
-      const keys = await redis.keys(`${keyPrefix}*`);
+      const keys = await keysMatching(redis, `${keyPrefix}*`);
       expect(keys.some((k) => k.startsWith(`${keyPrefix}idem:v1:`))).toBe(true);
       const values = await Promise.all(keys.map(async (k) => ((await redis.type(k)) === 'string' ? redis.get(k) : '')));
       for (const secret of [one.body.secretKey, two.body.secretKey, one.body.accessKey]) {

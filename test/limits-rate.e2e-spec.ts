@@ -1,7 +1,7 @@
 import { CALLERS, TestCaller, apiKeysEnv, bearer, callersEnv } from './support/callers';
 import { TimedResponse, call, expectRefusal, extraCallers, remaining } from './support/limits';
 import { GatewayProcess, spawnGateway, startRedisServer } from './support/processes';
-import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './support/redis';
+import { deleteKeysWithPrefix, testRedisClient, testRedisEnv, testRedisUrl, uniquePrefix } from './support/redis';
 import { simEnv } from './support/stack';
 import { sleep, useSim } from './support/suite-setup';
 
@@ -47,9 +47,9 @@ describe('rate limits of gateway processes sharing one Redis', () => {
   const running: GatewayProcess[] = [];
   let prefix = '';
 
-  /** `count` gateway processes over the simulators, sharing the Redis at `redisUrl` under this test's own prefix. */
-  async function replicas(count: number, env: Record<string, string>, redisUrl = testRedisUrl()): Promise<GatewayProcess[]> {
-    const base = { ...simEnv(suite.sim), REDIS_URL: redisUrl, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
+  /** `count` gateway processes over the simulators, sharing the Redis of `redisEnv` under this test's own prefix. */
+  async function replicas(count: number, env: Record<string, string>, redisEnv = testRedisEnv()): Promise<GatewayProcess[]> {
+    const base = { ...simEnv(suite.sim), ...redisEnv, CACHE_KEY_PREFIX: prefix, LOG_LEVEL: 'warn', SHUTDOWN_DELAY_MS: '0' };
     const started = await Promise.all(Array.from({ length: count }, () => spawnGateway({ ...base, ...env })));
     running.push(...started);
     return started;
@@ -107,7 +107,7 @@ describe('rate limits of gateway processes sharing one Redis', () => {
   it('counts per replica while Redis is down, without failing or hanging, and shares counts again once it is back', async () => {
     const redis = await startRedisServer();
     try {
-      const [a, b] = await replicas(2, LIMITED_ENV, testRedisUrl(redis.port));
+      const [a, b] = await replicas(2, LIMITED_ENV, { REDIS_URL: testRedisUrl(redis.port) });
       const answers: TimedResponse[] = [];
       const spent = async (gateways: GatewayProcess[], caller: TestCaller, count: number) => {
         const some = await spend(gateways, caller, count);

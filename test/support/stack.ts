@@ -7,8 +7,10 @@ import { loadGatewayConfig } from '../../apps/gateway/src/config/gateway-config'
 import { PROVIDER_REGISTRATIONS } from '../../apps/gateway/src/config/provider-registry';
 import { RunningSim, SimOptions, startVendorSim } from '../../apps/vendor-sim/src';
 import { OPEN_GATEWAY_ENV } from './processes';
-import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './redis';
+import { deleteKeysWithPrefix, testRedisClient, testRedisEnv, uniquePrefix } from './redis';
 import { checkClosedGateway, recordAnswers, RecordedAnswer } from './wire-contract';
+
+const REDIS_TARGETS = ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'REDIS_SENTINELS'];
 
 export type Vendor = 'didi' | 'huawei' | 'ucloud' | 'cecstack';
 export const VENDORS: readonly Vendor[] = ['didi', 'huawei', 'ucloud', 'cecstack'];
@@ -70,7 +72,8 @@ export async function startGateway(
     CACHE_KEY_PREFIX: keyPrefix,
     LOG_LEVEL: 'debug',
     ...OPEN_GATEWAY_ENV,
-    ...(useRedis ? { REDIS_URL: testRedisUrl(options.redisPort) } : {}),
+    // The test's own Redis variables, when it gives any, replace the test Redis (a cluster's seeds or a URL).
+    ...(useRedis && !REDIS_TARGETS.some((name) => options.env?.[name]) ? testRedisEnv(options.redisPort) : {}),
     ...options.env,
   };
   const logs: string[] = [];

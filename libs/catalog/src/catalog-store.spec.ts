@@ -1,12 +1,12 @@
 import { Redis } from 'ioredis';
-import { Image } from '@images/core';
-import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
+import { Image, type RedisClient } from '@images/core';
+import { deleteKeysWithPrefix, keysMatching, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
 import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore, errorMessage } from './catalog-store';
 
 const images = [{ id: 'a:1', provider: 'a', providerImageId: '1', name: 'one' } as Image];
 
 describe('catalog stores (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const prefix = uniquePrefix('store');
   const logger = recordingDeps().logger;
 
@@ -66,7 +66,8 @@ describe('catalog stores (real Redis)', () => {
   it('writes a large catalog in parts under a key of its own, renamed into place: the same entry, nothing left behind', async () => {
     const many = Array.from({ length: 4500 }, (_, i) => ({ id: `a:${i}`, provider: 'a', providerImageId: String(i), name: `n "${i}" é` } as Image));
     const store = new RedisCatalogStore(redis, logger);
-    const key = `${prefix}large`;
+    // Hash-tagged as the engine's keys are: on a Redis Cluster the parts and the key share a slot.
+    const key = `${prefix}catalog:v1:{a:large}`;
     await store.set(key, { images: images, fetchedAt: 1 }, 60_000);
     const writing = store.set(key, { images: many, fetchedAt: 2, version: 'v2' }, 60_000);
     // Until the rename, readers see the previous entry whole.
@@ -75,13 +76,15 @@ describe('catalog stores (real Redis)', () => {
     expect(await redis.get(key)).toBe(JSON.stringify({ v: 1, fetchedAt: 2, version: 'v2', images: many }));
     expect(await store.get(key)).toEqual({ images: many, fetchedAt: 2, version: 'v2' });
     expect(await redis.pttl(key)).toBeGreaterThan(50_000);
-    expect(await redis.keys(`${key}:writing:*`)).toEqual([]);
+    expect(await keysMatching(redis, `${key}:writing:*`)).toEqual([]);
   });
 });
 
 describe('RedisCatalogStore edges (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const prefix = uniquePrefix('store-edges');
+  // Hash-tagged as the engine's keys are, so a large write's parts share the key's slot on a Redis Cluster.
+  const catalogKey = (name: string) => `${prefix}catalog:v1:{a:${name}}`;
   const many = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ id: `a:${i}`, provider: 'a', providerImageId: String(i), name: `${tag}-${i}` } as Image));
 
   beforeAll(() => { redis = testRedisClient(); });
@@ -93,16 +96,16 @@ describe('RedisCatalogStore edges (real Redis)', () => {
   it('writes a catalog of exactly two parts (4,000 images) as valid JSON', async () => {
     const store = new RedisCatalogStore(redis, recordingDeps().logger);
     const exact = many(4000, 'exact');
-    await store.set(`${prefix}exact`, { images: exact, fetchedAt: 3 }, 60_000);
-    expect(await store.get(`${prefix}exact`)).toEqual({ images: exact, fetchedAt: 3 });
+    await store.set(catalogKey('exact'), { images: exact, fetchedAt: 3 }, 60_000);
+    expect(await store.get(catalogKey('exact'))).toEqual({ images: exact, fetchedAt: 3 });
   });
 
   it('writes two large catalogs at once, each under a temporary key of its own', async () => {
     const store = new RedisCatalogStore(redis, recordingDeps().logger);
     const [first, second] = [many(4500, 'first'), many(4500, 'second')];
-    await Promise.all([store.set(`${prefix}one`, { images: first, fetchedAt: 1 }, 60_000), store.set(`${prefix}two`, { images: second, fetchedAt: 2 }, 60_000)]);
-    expect((await store.get(`${prefix}one`))?.images).toEqual(first);
-    expect((await store.get(`${prefix}two`))?.images).toEqual(second);
+    await Promise.all([store.set(catalogKey('one'), { images: first, fetchedAt: 1 }, 60_000), store.set(catalogKey('two'), { images: second, fetchedAt: 2 }, 60_000)]);
+    expect((await store.get(catalogKey('one')))?.images).toEqual(first);
+    expect((await store.get(catalogKey('two')))?.images).toEqual(second);
   });
 
   it('reads a missing key as a miss without a warning, and an entry stored without a version as one without', async () => {
@@ -116,7 +119,7 @@ describe('RedisCatalogStore edges (real Redis)', () => {
 });
 
 describe('RedisCatalogStore entries and failures (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   const prefix = uniquePrefix('store-shape');
 
   beforeAll(() => { redis = testRedisClient(); });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { Image, ProviderLogger } from '@images/core';
+import { Image, ProviderLogger, type RedisClient } from '@images/core';
 
 /** One provider's normalised catalog as cached. */
 export interface CachedCatalog {
@@ -85,7 +84,7 @@ export class RedisCatalogStore implements CatalogStore {
   readonly backend = 'redis' as const;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly logger: ProviderLogger,
   ) {}
 

@@ -1,6 +1,5 @@
-import { CallContext, GatewayError, Image, ImageProvider } from '@images/core';
-import { Redis } from 'ioredis';
-import { deleteKeysWithPrefix, recordingDeps, testRedisClient, testRedisUrl, uniquePrefix } from '@images/testing';
+import { CallContext, GatewayError, Image, ImageProvider, type RedisClient } from '@images/core';
+import { deleteKeysWithPrefix, recordingDeps, testRedisClient, uniquePrefix } from '@images/testing';
 import { MemoryCatalogStore, RedisCatalogStore, TieredCatalogStore } from './catalog-store';
 import { RedisCoordination } from './coordination';
 import { CatalogEngine, EngineOptions } from './engine';
@@ -38,9 +37,9 @@ const options: EngineOptions = {
 };
 
 describe('CatalogEngine across replicas sharing Redis', () => {
-  const clients: Redis[] = [];
+  const clients: RedisClient[] = [];
   const coordinations: RedisCoordination[] = [];
-  let admin: Redis;
+  let admin: RedisClient;
   let prefix: string;
 
   beforeEach(() => {
@@ -160,7 +159,7 @@ describe('RedisCoordination subscribing late', () => {
     const publisher = testRedisClient();
     // No offline queue and not yet connected: the first subscribe fails (it only starts the connection), as with
     // Redis down at start-up; the subscription must come from the connection's 'ready'.
-    const subscriber = new Redis(testRedisUrl(), { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0 });
+    const subscriber = testRedisClient(undefined, { lazy: true });
     const prefix = uniquePrefix('late-subscribe');
     const coordination = new RedisCoordination(publisher, subscriber, prefix, recordingDeps().logger);
     const heard: string[] = [];

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { ProviderLogger } from '@images/core';
+import { closeRedisClient, ProviderLogger, type RedisClient } from '@images/core';
 import { errorMessage } from './catalog-store';
 
 /**
@@ -69,8 +68,8 @@ export class RedisCoordination implements CatalogCoordination {
 
   /** `subscriber` is a connection of its own: a subscribed ioredis connection can issue no other command. */
   constructor(
-    private readonly redis: Redis,
-    private readonly subscriber: Redis,
+    private readonly redis: RedisClient,
+    private readonly subscriber: RedisClient,
     keyPrefix: string,
     private readonly logger: ProviderLogger,
   ) {
@@ -135,7 +134,7 @@ export class RedisCoordination implements CatalogCoordination {
   }
 
   async close(): Promise<void> {
-    await this.subscriber.quit().catch(() => this.subscriber.disconnect());
+    await closeRedisClient(this.subscriber);
   }
 
   private notify(key: string): void {

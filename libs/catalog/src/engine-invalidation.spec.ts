@@ -125,7 +125,7 @@ describe('CatalogEngine invalidation on a fake clock', () => {
     const sameKey = new FakeProvider('a', 'same', 'acct-1');
     const otherAccount = new FakeProvider('a', 'other', 'acct-2');
     const otherPrefix = new FakeProvider('a', 'prefix', 'acct-1');
-    expect(first.engine.cacheKey(sameKey)).toBe('p1:catalog:v1:a:acct-1');
+    expect(first.engine.cacheKey(sameKey)).toBe('p1:catalog:v1:{a:acct-1}');
     expect(tagOf(await read(buildEngine([sameKey], { keyPrefix: 'p1:' }, store).engine))).toBe('one#1');
     expect(tagOf(await read(buildEngine([otherAccount], { keyPrefix: 'p1:' }, store).engine))).toBe('other#1');
     expect(tagOf(await read(buildEngine([otherPrefix], { keyPrefix: 'p2:' }, store).engine))).toBe('prefix#1');

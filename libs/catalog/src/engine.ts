@@ -134,8 +134,12 @@ export class CatalogEngine {
     await this.store.delete(key);
   }
 
+  /**
+   * `{…}` is a Redis Cluster hash tag: the catalog, its lease and its parts being written (`${key}:…`) hash to one
+   * slot, so the write's MULTI (RENAME of the parts into place) runs on one node.
+   */
   cacheKey(provider: ImageProvider): string {
-    return `${this.options.keyPrefix}catalog:v1:${provider.id}:${provider.accountScope}`;
+    return `${this.options.keyPrefix}catalog:v1:{${provider.id}:${provider.accountScope}}`;
   }
 
   private runtime(providerId: string): ProviderRuntime {

@@ -1,7 +1,6 @@
 import type { ThrottlerStorage } from '@nestjs/throttler';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { withinBudget } from '@images/core';
+import { type RedisClient, withinBudget } from '@images/core';
 
 /** Hits in the current window of a key, and the time left in it. */
 export interface WindowCount {
@@ -29,11 +28,11 @@ type WindowCommand = { countWindow(key: string, windowMs: string): Promise<[numb
 
 /** Windows shared by every replica: one script call per count, sent by its SHA after the first (ioredis' defineCommand). */
 export class RedisWindows implements WindowCounter {
-  private readonly redis: Redis & WindowCommand;
+  private readonly redis: RedisClient & WindowCommand;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisClient) {
     redis.defineCommand('countWindow', { numberOfKeys: 1, lua: WINDOW_SCRIPT });
-    this.redis = redis as Redis & WindowCommand;
+    this.redis = redis as RedisClient & WindowCommand;
   }
 
   async count(key: string, windowMs: number): Promise<WindowCount> {

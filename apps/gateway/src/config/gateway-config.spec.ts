@@ -13,7 +13,7 @@ const configError = (env: Record<string, string>) => thrownConfigError(() => loa
 describe('gateway configuration', () => {
   it('applies the documented defaults', () => {
     const config = loadGatewayConfig(didiOnly, PROVIDER_REGISTRATIONS);
-    expect(config).toMatchObject({ port: 3000, redisUrl: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, staleWaitMs: 300, providerTimeoutMs: 5000 });
+    expect(config).toMatchObject({ port: 3000, redis: null, cacheTtlSeconds: 60, cacheStaleSeconds: 600, staleWaitMs: 300, providerTimeoutMs: 5000 });
     expect(config.providers.map((p) => p.id)).toEqual(['didi']);
     expect(config.secrets).toContain('token-abcdef');
   });

@@ -2,15 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
-import { integer, oneOf, optionalText, safeDecode, safeUrl, withValuesFromFiles } from './env';
+import { integer, oneOf, optionalText, withValuesFromFiles } from './env';
 import { EnabledProvider, loadProviderAccounts } from './provider-accounts';
+import { loadRedisSettings, REDIS_SECRET_VARIABLES, RedisSettings } from './redis-config';
 
 export type { EnabledProvider } from './provider-accounts';
 
 /** Everything the gateway reads from its environment, validated once at start-up. */
 export interface GatewayConfigValues {
   port: number;
-  redisUrl: string | null;
+  /** null: no Redis, catalogs and keys in process memory. */
+  redis: RedisSettings | null;
   cacheTtlSeconds: number;
   cacheStaleSeconds: number;
   /** How long a read of a stale catalog waits for its refresh before the stale catalog answers. */
@@ -47,7 +49,7 @@ export function readEnvironment(processEnv: NodeJS.ProcessEnv = process.env, dot
 }
 
 /** Variables that may instead be read from a file (`NAME_FILE`): every provider's, and those that carry a secret. */
-const FILE_BACKED_VARIABLES = ['REDIS_URL', 'AUTH_API_KEYS'];
+const FILE_BACKED_VARIABLES = [...REDIS_SECRET_VARIABLES, 'AUTH_API_KEYS'];
 
 export function loadGatewayConfig(given: Env, registrations: readonly ProviderRegistration<any>[]): GatewayConfig {
   // With PROVIDERS_FILE the per-vendor variables (and their NAME_FILE forms) are not read.
@@ -55,19 +57,13 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
   const vendorVariables = providersFile === null ? registrations.flatMap((registration) => registration.envVariables) : [];
   const env = withValuesFromFiles(given, [...vendorVariables, ...FILE_BACKED_VARIABLES]);
   const { providers, secrets } = loadProviderAccounts(env, providersFile, registrations);
-  const redisUrl = optionalText(env, 'REDIS_URL');
-  if (redisUrl !== null && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-  if (redisUrl !== null) {
-    const url = safeUrl(redisUrl);
-    if (!url) throw new ConfigError('REDIS_URL', 'must be a redis:// or rediss:// URL');
-    if (url.password) secrets.push(url.password, safeDecode(url.password));
-  }
+  const redis = loadRedisSettings(env, secrets);
   const callers = loadCallersConfig(env);
   // The key hashes are not the keys, but a leaked hash can be attacked offline: kept out of every output too.
   secrets.push(...callers.apiKeys.map((key) => key.sha256.toString('hex')));
   return new GatewayConfig({
     port: integer(env, 'PORT', 3000, 0, 65535),
-    redisUrl,
+    redis,
     cacheTtlSeconds: integer(env, 'CACHE_TTL_SECONDS', 60, 1, 86_400),
     cacheStaleSeconds: integer(env, 'CACHE_STALE_SECONDS', 600, 0, 604_800),
     staleWaitMs: integer(env, 'STALE_WAIT_MS', 300, 0, 120_000),

@@ -1,3 +1,4 @@
+import type { RedisClient } from '@images/core';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from '@images/testing';
@@ -76,7 +77,7 @@ function behavesAsAnIdempotencyStore(label: string, make: (options?: { pendingTt
 describe('IdempotencyStore', () => {
   describe('in Redis (database 11)', () => {
     const prefix = uniquePrefix('idem');
-    let redis: Redis;
+    let redis: RedisClient;
     const { logger } = recordingLogger();
     let counter = 0;
     // Each test its own key space, so tests never see each other's records.

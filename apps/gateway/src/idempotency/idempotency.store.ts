@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@images/core';
 import type { Logger } from 'pino';
 
 /** A first answer as it is replayed: status, the headers that matter, and the serialised body (null for none). */
@@ -70,7 +70,7 @@ export class IdempotencyStore {
   private redisFailing = false;
 
   constructor(
-    private readonly redis: Redis | null,
+    private readonly redis: RedisClient | null,
     private readonly options: IdempotencyStoreOptions,
     private readonly logger: Pick<Logger, 'warn' | 'info'>,
   ) {
@@ -128,7 +128,7 @@ export class IdempotencyStore {
     if (this.memory.get(lease.recordKey) === lease.pendingValue) this.memory.delete(lease.recordKey);
   }
 
-  private async claimInRedis(redis: Redis, recordKey: string, fingerprint: string, pendingValue: string): Promise<Claim> {
+  private async claimInRedis(redis: RedisClient, recordKey: string, fingerprint: string, pendingValue: string): Promise<Claim> {
     // A record can expire between SET NX and GET; a second round settles it.
     for (let round = 0; round < 3; round++) {
       const set = await redis.set(recordKey, pendingValue, 'PX', this.options.pendingTtlMs, 'NX');

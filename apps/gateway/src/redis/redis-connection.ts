@@ -1,12 +1,13 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { connectRedis, describeRedisUrl } from './redis-client';
+import { closeRedisClient, type RedisClient } from '@images/core';
+import { describeRedis, RedisSettings } from '../config/redis-config';
+import { connectRedis } from './redis-client';
 
 const PING_TIMEOUT_MS = 300;
 
 /** What a consumer builds on Redis when it is configured, and without it (this process alone). */
 export interface SharedOrLocal<T> {
-  redis(client: Redis): T;
+  redis(client: RedisClient): T;
   memory(): T;
 }
 
@@ -14,7 +15,8 @@ export interface SharedOrLocal<T> {
 export type PingResult = { up: true } | { up: false; reason: string; unreachable: boolean };
 
 /**
- * The replica's Redis, or the lack of one (REDIS_URL unset). Consumers never see a null client: they say what they
+ * The replica's Redis (a server, a Sentinel's master or a cluster), or the lack of one (no REDIS_URL,
+ * REDIS_CLUSTER_NODES or REDIS_SENTINELS). Consumers never see a null client: they say what they
  * build either way, and this chooses.
  */
 export abstract class RedisConnection {
@@ -23,20 +25,20 @@ export abstract class RedisConnection {
   abstract ping(): Promise<PingResult>;
   abstract close(): Promise<void>;
 
-  static async open(url: string | null, logger: Logger): Promise<RedisConnection> {
-    if (!url) {
-      logger.info('REDIS_URL is not set: catalogs are cached in process memory only');
+  static async open(settings: RedisSettings | null, logger: Logger): Promise<RedisConnection> {
+    if (!settings) {
+      logger.info('REDIS_URL is not set (nor REDIS_CLUSTER_NODES, REDIS_SENTINELS): catalogs are cached in process memory only');
       return new NoRedis();
     }
-    logger.info({ redis: describeRedisUrl(url) }, 'catalog cache in redis, with an in-process first tier');
-    return new ConnectedRedis(await connectRedis(url, logger));
+    logger.info({ redis: describeRedis(settings) }, 'catalog cache in redis, with an in-process first tier');
+    return new ConnectedRedis(await connectRedis(settings, logger));
   }
 }
 
 class ConnectedRedis extends RedisConnection {
   readonly backend = 'redis' as const;
 
-  constructor(private readonly client: Redis) {
+  constructor(private readonly client: RedisClient) {
     super();
   }
 
@@ -60,7 +62,7 @@ class ConnectedRedis extends RedisConnection {
   }
 
   async close(): Promise<void> {
-    await this.client.quit().catch(() => this.client.disconnect());
+    await closeRedisClient(this.client);
   }
 }
 

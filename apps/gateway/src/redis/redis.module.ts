@@ -10,7 +10,7 @@ import { RedisHealthIndicator } from './redis.health';
 @Module({
   imports: [TerminusModule],
   providers: [
-    { provide: RedisConnection, inject: [GatewayConfig, LOGGER], useFactory: (config: GatewayConfig, logger: Logger) => RedisConnection.open(config.redisUrl, logger) },
+    { provide: RedisConnection, inject: [GatewayConfig, LOGGER], useFactory: (config: GatewayConfig, logger: Logger) => RedisConnection.open(config.redis, logger) },
     RedisHealthIndicator,
   ],
   exports: [RedisConnection, RedisHealthIndicator],
