@@ -9,3 +9,4 @@ export * from './operations';
 export * from './budget';
 export * from './vendor-module';
 export * from './rules';
+export * from './tracing';
