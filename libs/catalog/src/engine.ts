@@ -7,6 +7,7 @@ import { CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState
 import { CatalogFetcher, ProviderRuntime } from './fetcher';
 import { Freshness } from './freshness';
 import { imagesById, versionOf } from './derived';
+import { tracedSlice } from './slice-spans';
 
 export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, SliceStatus } from './engine-types';
 export type { CircuitStateName } from './circuits';
@@ -139,7 +140,12 @@ export class CatalogEngine {
     return runtime;
   }
 
-  private async slice(providerId: string, bypassCache: boolean): Promise<CatalogSlice> {
+  private slice(providerId: string, bypassCache: boolean): Promise<CatalogSlice> {
+    const tracer = this.options.tracer;
+    return tracer ? tracedSlice(tracer, providerId, () => this.sliceOf(providerId, bypassCache)) : this.sliceOf(providerId, bypassCache);
+  }
+
+  private async sliceOf(providerId: string, bypassCache: boolean): Promise<CatalogSlice> {
     const started = performance.now();
     // The budget covers the whole slice, cache reads included: a slow Redis must not stretch it.
     const deadline = started + this.options.providerTimeoutMs;
