@@ -3,6 +3,7 @@ import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
 import { integer, oneOf, optionalText, safeDecode, safeUrl, withValuesFromFiles } from './env';
+import { otlpEndpoint } from '../tracing/tracing-config';
 
 export interface EnabledProvider {
   registration: ProviderRegistration<unknown>;
@@ -30,6 +31,8 @@ export interface GatewayConfigValues {
   providers: EnabledProvider[];
   callers: CallersConfig;
   limits: LimitsConfig;
+  /** The OTLP/HTTP collector traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
+  otlpEndpoint: string | null;
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -92,6 +95,7 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     providers,
     callers,
     limits: loadLimitsConfig(env),
+    otlpEndpoint: otlpEndpoint(env, secrets),
     secrets,
   });
 }

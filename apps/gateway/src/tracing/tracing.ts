@@ -1,0 +1,57 @@
+import { context, diag, DiagLogLevel, propagation, type Tracer } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Logger } from 'pino';
+import { otlpTracesUrl } from './tracing-config';
+
+export const SERVICE_NAME = 'images-gateway';
+
+/**
+ * The gateway's tracing: off (no tracer; every hot path skips span work on that one check), or a tracer provider of
+ * its own exporting over OTLP/HTTP. Injected by this class token (ConfigModule).
+ */
+export class GatewayTracing {
+  private constructor(
+    /** Set only while tracing is on. */
+    readonly tracer: Tracer | undefined,
+    private readonly provider: TracerProvider | undefined,
+  ) {}
+
+  static readonly OFF = new GatewayTracing(undefined, undefined);
+
+  /**
+   * On when OTEL_EXPORTER_OTLP_ENDPOINT is set, or when a test hands its own span processor (an in-memory exporter).
+   * The context manager (AsyncLocalStorage) and the W3C propagator are process-wide, as the OpenTelemetry API keeps
+   * them; the tracer provider is not registered globally: the gateway's code gets its tracer from here.
+   */
+  static start(endpoint: string | null, logger: Logger, spanProcessor?: SpanProcessor): GatewayTracing {
+    if (endpoint === null && !spanProcessor) return GatewayTracing.OFF;
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    // The SDK's own troubles (an unreachable collector) in the gateway's log, once per failed export at most.
+    diag.setLogger({
+      error: (message) => logger.warn({ component: 'tracing' }, message),
+      warn: (message) => logger.warn({ component: 'tracing' }, message),
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    }, DiagLogLevel.WARN);
+    const processors = spanProcessor ? [spanProcessor] : [new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: otlpTracesUrl(endpoint!) }) })];
+    const provider = new TracerProvider({ resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: SERVICE_NAME }), spanProcessors: processors });
+    return new GatewayTracing(provider.getTracer(SERVICE_NAME), provider);
+  }
+
+  get enabled(): boolean {
+    return this.tracer !== undefined;
+  }
+
+  /** Nest calls it once the listener is closed: the spans still queued are exported. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.provider?.shutdown();
+  }
+}
+
