@@ -140,4 +140,18 @@ describe('traces', () => {
       await collector.close();
     }
   });
+
+  it('a hung collector neither slows the answers nor holds the shutdown past its 2 s flush', async () => {
+    const collector = await startFakeUpstream(() => ({ hang: true }));
+    try {
+      const gateway = await spawnGateway({ ...simEnv(suite.sim), OTEL_EXPORTER_OTLP_ENDPOINT: collector.url, SHUTDOWN_DELAY_MS: '0' });
+      expect((await getJson(`${gateway.url}/images?limit=1&provider=didi`)).status).toBe(200);
+      const started = Date.now();
+      expect(await gateway.kill('SIGTERM')).toBe(0);
+      expect(Date.now() - started).toBeLessThan(6000);
+      expect(collector.requests.length).toBeGreaterThan(0);
+    } finally {
+      await collector.close();
+    }
+  });
 });

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { otlpTracesUrl } from './tracing-config';
 
 export const SERVICE_NAME = 'images-gateway';
+const SHUTDOWN_FLUSH_MS = 2000;
 
 /**
  * The gateway's tracing: off (no tracer; every hot path skips span work on that one check), or a tracer provider of
@@ -51,9 +52,16 @@ export class GatewayTracing {
     return this.tracer !== undefined;
   }
 
-  /** Nest calls it once the listener is closed: the spans still queued are exported. */
+  /**
+   * Nest calls it once the listener is closed: the spans still queued are exported, for SHUTDOWN_FLUSH_MS at most (a
+   * hung collector must not eat the shutdown's grace period).
+   */
   async onApplicationShutdown(): Promise<void> {
-    await this.provider?.shutdown();
+    if (!this.provider) return;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, SHUTDOWN_FLUSH_MS)));
+    await Promise.race([this.provider.shutdown().catch(() => undefined), givenUp]);
+    clearTimeout(timer);
   }
 }
 
