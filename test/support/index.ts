@@ -1,3 +1,4 @@
 export * from './fake-upstream';
 export * from './redis';
 export * from './gateway-errors';
+export * from './tracing';

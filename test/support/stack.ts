@@ -62,7 +62,9 @@ export interface Gateway {
  */
 export async function startGateway(
   sim: RunningSim,
-  options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number; registrations?: readonly ProviderRegistration<any>[]; createApp?: GatewayAppOptions['createApp'] } = {},
+  options: { env?: Record<string, string>; redis?: boolean; keyPrefix?: string; redisPort?: number; registrations?: readonly ProviderRegistration<any>[]; createApp?: GatewayAppOptions['createApp'];
+    spanProcessor?: GatewayAppOptions['spanProcessor'];
+  } = {},
 ): Promise<Gateway> {
   const keyPrefix = options.keyPrefix ?? uniquePrefix('gw');
   const useRedis = options.redis ?? true;
@@ -80,7 +82,7 @@ export async function startGateway(
   const logDestination = new Writable({ write(chunk, _enc, done) { logs.push(...String(chunk).split('\n').filter(Boolean)); done(); } });
   const config = loadGatewayConfig(env, options.registrations ?? PROVIDER_REGISTRATIONS);
   const { answers, observeAnswer } = recordAnswers();
-  const app = await createGatewayApp(config, { logDestination, createApp: options.createApp, observeAnswer });
+  const app = await createGatewayApp(config, { logDestination, createApp: options.createApp, observeAnswer, spanProcessor: options.spanProcessor });
   const url = await app.listen('127.0.0.1');
   return {
     url,

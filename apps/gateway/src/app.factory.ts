@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { DestinationStream, Logger } from 'pino';
 import { GatewayError, SecretRedactor } from '@images/core';
 import { AppModule } from './app.module';
@@ -23,6 +24,8 @@ import { addRequestHooks } from './http/request-hooks';
 import { gatewayServerFactory } from './http/server';
 import { MetricsService } from './metrics/metrics.service';
 import { PROBLEM_CONTENT_TYPE, frameworkError, sendProblem } from './problems/problem.filter';
+import { addRequestSpans } from './tracing/request-spans';
+import { GatewayTracing } from './tracing/tracing';
 
 const BARE_HEADER_LINES = Object.entries(BARE_ANSWER_HEADERS).map(([name, value]) => `${name}: ${value}\r\n`).join('');
 const REQUEST_ID = /^[\w.:\-]{1,128}$/;
@@ -49,6 +52,8 @@ export interface GatewayAppOptions {
   createApp?: (root: DynamicModule, adapter: FastifyAdapter, options: NestApplicationOptions) => Promise<NestFastifyApplication>;
   /** Sees every answer the router sends, serialized but not yet compressed; the e2e tests check them against the document. */
   observeAnswer?: (request: FastifyRequest, reply: FastifyReply, payload: unknown) => void;
+  /** Turns tracing on with this span processor instead of OTLP export; the e2e tests pass an in-memory exporter's. */
+  spanProcessor?: SpanProcessor;
 }
 
 /** Builds the gateway exactly as production runs it; e2e tests call this too. */
@@ -81,12 +86,15 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
   });
   const createApp = options.createApp ?? ((root, fastifyAdapter, nestOptions) => NestFactory.create<NestFastifyApplication>(root, fastifyAdapter, nestOptions));
   // bodyParser false: Nest would register a urlencoded parser (a cross-site form could then write); JSON only, below.
-  const app = await createApp(AppModule.forRoot(config, logger, redactor), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false, bodyParser: false });
+  const tracing = GatewayTracing.start(config.otlpEndpoint, logger, options.spanProcessor);
+  const app = await createApp(AppModule.forRoot(config, logger, redactor, tracing), adapter, { logger: new NestPinoLogger(logger), bufferLogs: false, bodyParser: false });
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   const { observeAnswer } = options;
   // First of the onSend hooks, so compression has not yet turned the body into bytes.
   if (observeAnswer) fastify.addHook('onSend', (request, reply, payload, done) => { observeAnswer(request, reply, payload); done(null, payload); });
+  // Off: no hook at all, so a request pays nothing for tracing.
+  if (tracing.tracer) addRequestSpans(fastify, tracing.tracer);
   addRequestHooks(fastify, { metrics: app.get(MetricsService), lifecycle: app.get(LifecycleService), logger });
   acceptJsonBodiesOnly(fastify, config.limits.bodyLimitBytes);
   await secureForBrowsers(fastify, config.callers);

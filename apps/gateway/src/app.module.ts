@@ -21,6 +21,7 @@ import { ProblemsModule } from './problems/problems.module';
 import { ProviderStatusModule } from './providers/provider-status.module';
 import { ProvidersModule } from './providers/providers.module';
 import { SharesModule } from './shares/shares.module';
+import { GatewayTracing } from './tracing/tracing';
 
 /**
  * The whole gateway: it only imports its feature modules and registers the globals. The globals are APP_* providers,
@@ -28,11 +29,11 @@ import { SharesModule } from './shares/shares.module';
  */
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig, logger: Logger, redactor: SecretRedactor): DynamicModule {
+  static forRoot(config: GatewayConfig, logger: Logger, redactor: SecretRedactor, tracing: GatewayTracing = GatewayTracing.OFF): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config, logger, redactor),
+        ConfigModule.forRoot(config, logger, redactor, tracing),
         ProvidersModule.forRoot(config),
         CallersModule,
         MetricsModule,

@@ -1,4 +1,4 @@
-import { GatewayError, Image } from '@images/core';
+import { GatewayError, Image, Tracer } from '@images/core';
 import type { CircuitStateName } from './circuits';
 
 export interface EngineOptions {
@@ -21,6 +21,8 @@ export interface EngineOptions {
    * catalog answers; the refresh goes on and lands in the cache. Unset: the whole budget.
    */
   staleWaitMs?: number;
+  /** Set only while tracing is on: a span per provider slice. Absent: no span work at all. */
+  tracer?: Tracer;
 }
 
 /**

@@ -7,6 +7,7 @@ import { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup,
 import { CatalogFetcher, ProviderRuntime } from './fetcher';
 import { Freshness } from './freshness';
 import { imagesById, versionOf } from './derived';
+import { tracedSlice } from './slice-spans';
 
 export type { CacheOutcome, CatalogSlice, EngineObserver, EngineOptions, ImageLookup, ProviderState, ReadFreshness, SliceStatus } from './engine-types';
 
@@ -148,7 +149,12 @@ export class CatalogEngine {
     return runtime;
   }
 
-  private async slice(providerId: string, read: ReadFreshness): Promise<CatalogSlice> {
+  private slice(providerId: string, read: ReadFreshness): Promise<CatalogSlice> {
+    const tracer = this.options.tracer;
+    return tracer ? tracedSlice(tracer, providerId, () => this.sliceOf(providerId, read)) : this.sliceOf(providerId, read);
+  }
+
+  private async sliceOf(providerId: string, read: ReadFreshness): Promise<CatalogSlice> {
     const started = performance.now();
     // The budget covers the whole slice, cache reads included: a slow Redis must not stretch it.
     const deadline = started + this.options.providerTimeoutMs;

@@ -6,6 +6,7 @@ import { CatalogCoordination } from './coordination';
 import { EngineObserver, EngineOptions } from './engine-types';
 import { Freshness } from './freshness';
 import { catalogVersion } from './derived';
+import { markCoalesced } from './slice-spans';
 
 const WAIT_POLL_MS = 40;
 
@@ -45,7 +46,10 @@ export class CatalogFetcher {
   /** One upstream fetch per catalog key at a time in this process; later callers share it. */
   fetch(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
     const existing = this.inFlight.get(key);
-    if (existing) return existing;
+    if (existing) {
+      markCoalesced(this.options.tracer);
+      return existing;
+    }
     // An open circuit answers at once: no lease to take, no other replica to wait for.
     // Tracked too: the reads that meet the trial of a half-opening circuit share it instead of calling the vendor again.
     if (runtime.breaker.state === CircuitState.Open) return this.track(key, this.fetchAndStore(runtime, key, deadline).then(({ entry }) => entry));
@@ -76,6 +80,7 @@ export class CatalogFetcher {
         }
         return this.fetchUnderLease(runtime, key, deadline, token);
       }
+      markCoalesced(this.options.tracer);
       const result = await this.awaitOtherReplica(runtime.provider.id, key, deadline, notBefore);
       if (result) return result;
     }

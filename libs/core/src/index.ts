@@ -10,3 +10,4 @@ export * from './budget';
 export * from './vendor-module';
 export * from './rules';
 export * from './redis-client';
+export * from './tracing';

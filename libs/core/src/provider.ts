@@ -3,6 +3,7 @@ import { Image } from './image';
 import type { ImageOperations } from './operations';
 import { SecretRedactor } from './redact';
 import type { ProviderRules } from './rules';
+import type { Tracer } from './tracing';
 import type { VendorModuleContext } from './vendor-module';
 
 /** What a provider can do; the gateway answers 501 for the rest and lists these in GET /providers. */
@@ -100,6 +101,8 @@ export interface ProviderDeps {
   maxStreams?: number;
   /** The gateway's one redactor (every configured secret); a provider built alone makes its own from its secrets. */
   redactor?: SecretRedactor;
+  /** Set only while tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT): a span per upstream attempt. Absent: no span work at all. */
+  tracer?: Tracer;
 }
 
 /** The gateway's redactor, or one of the provider's own secrets when it is built alone (a unit test). */

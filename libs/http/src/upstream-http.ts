@@ -1,8 +1,10 @@
+import type { Span } from '@opentelemetry/api';
 import axios, { AxiosError, AxiosInstance, AxiosRequestConfig } from 'axios';
 import type { Readable } from 'node:stream';
 import { GatewayError } from '@images/core';
 import { pooledAgents, upstreamAxiosConfig } from './axios-config';
 import { DEFAULT_RETRY_POLICY, RetrySchedule, pause } from './retry';
+import { endUpstreamSpan, startUpstreamSpan, withTraceContext } from './upstream-spans';
 import { Interpret, TranslateFailure, UpstreamDeps, UpstreamHttpOptions, UpstreamRequest, UpstreamResponse, UpstreamStream } from './upstream-types';
 import { STREAM_ERROR_BODY_BYTES, encodeRfc3986, isCancellation, lowerCaseHeaders, parseJson, readBounded } from './wire';
 
@@ -32,7 +34,9 @@ export class UpstreamHttp {
 
   /** The wrapper a provider uses: on its vendor module's axios instance, its pool sized by the gateway's per-provider concurrency. */
   static forProvider(provider: string, endpoint: string, deps: UpstreamDeps): UpstreamHttp {
-    return new UpstreamHttp({ provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests), maxStreams: deps.maxStreams, axios: deps.axios });
+    return new UpstreamHttp({
+      provider, baseUrl: endpoint, observer: deps.observer, logger: deps.logger, maxSockets: Math.max(1, deps.maxConcurrentRequests), maxStreams: deps.maxStreams, axios: deps.axios, tracer: deps.tracer,
+    });
   }
 
   /** `host[:port]` exactly as sent in the Host header (signers sign it). */
@@ -75,34 +79,36 @@ export class UpstreamHttp {
 
   private async attempt<T>(request: UpstreamRequest, interpret: Interpret<T>, attempt: number): Promise<T> {
     const started = performance.now();
+    // Only while tracing is on: otherwise no span, no header copy.
+    const span = this.options.tracer ? startUpstreamSpan(this.options.tracer, this.options.provider, this.base, request, attempt) : undefined;
     let response: UpstreamResponse;
     try {
-      response = await this.send(request, started);
+      response = await this.send(request, started, span);
     } catch (error) {
       if (isCancellation(request.signal)) {
         // The caller gave up on this call (another page failed): not the vendor's fault, not worth a warning.
-        this.record(request, 0, started, attempt, undefined, true);
+        this.record(request, 0, started, attempt, undefined, true, span);
         throw new GatewayError('UPSTREAM_ERROR', { provider: this.options.provider, detail: `${request.operation} was cancelled`, cause: error });
       }
       const transport = error instanceof GatewayError ? error : this.transportError(error, request);
-      this.record(request, 0, started, attempt, transport);
+      this.record(request, 0, started, attempt, transport, false, span);
       throw transport;
     }
     try {
       const value = interpret(response);
-      this.record(request, response.status, started, attempt);
+      this.record(request, response.status, started, attempt, undefined, false, span);
       return value;
     } catch (error) {
       // A translator's own GatewayError, or a reader that tripped over an answer it cannot make sense of.
       const failure = error instanceof GatewayError
         ? error
         : new GatewayError('UPSTREAM_BAD_RESPONSE', { provider: this.options.provider, upstream: { status: response.status }, detail: `${this.options.provider} answered ${request.operation} with something the gateway could not read`, cause: error });
-      this.record(request, response.status, started, attempt, failure);
+      this.record(request, response.status, started, attempt, failure, false, span);
       throw failure;
     }
   }
 
-  private async send(request: UpstreamRequest, started: number): Promise<UpstreamResponse> {
+  private async send(request: UpstreamRequest, started: number, span: Span | undefined): Promise<UpstreamResponse> {
     const query = UpstreamHttp.encodeQuery(request.query);
     const url = `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`;
     const response = await this.client.request<string>({
@@ -110,7 +116,7 @@ export class UpstreamHttp {
       maxContentLength: this.maxResponseBytes,
       url,
       method: request.method,
-      headers: request.headers,
+      headers: span ? withTraceContext(request.headers, span) : request.headers,
       data: request.body,
       signal: request.signal,
     });
@@ -137,8 +143,9 @@ export class UpstreamHttp {
     });
   }
 
-  private record(request: UpstreamRequest, httpStatus: number, started: number, attempt: number, error?: GatewayError, cancelled = false): void {
+  private record(request: UpstreamRequest, httpStatus: number, started: number, attempt: number, error?: GatewayError, cancelled = false, span?: Span): void {
     const latencyMs = Math.round(performance.now() - started);
+    if (span) endUpstreamSpan(span, httpStatus, error, cancelled);
     this.options.observer.onUpstreamCall({
       provider: this.options.provider,
       operation: request.operation,
@@ -164,6 +171,8 @@ export class UpstreamHttp {
    */
   async stream(request: UpstreamRequest, translate: TranslateFailure): Promise<UpstreamStream> {
     const started = performance.now();
+    // The span ends when the answer's headers arrive, with the event: the body's transfer is the caller's to time.
+    const span = this.options.tracer ? startUpstreamSpan(this.options.tracer, this.options.provider, this.base, request, 1) : undefined;
     let status: number;
     let headers: Record<string, string>;
     let body: Readable;
@@ -175,7 +184,7 @@ export class UpstreamHttp {
         url: `${this.base.origin}${this.wirePath(request.path)}${query ? `?${query}` : ''}`,
         method: request.method,
         // Identity: a compressed answer would break Range offsets and Content-Length; the caller may still ask otherwise.
-        headers: { 'Accept-Encoding': 'identity', ...request.headers },
+        headers: { 'Accept-Encoding': 'identity', ...(span ? withTraceContext(request.headers, span) : request.headers) },
         data: request.body,
         signal: request.signal,
       });
@@ -185,20 +194,20 @@ export class UpstreamHttp {
       if (status < 200 || status > 299) {
         const text = await readBounded(body, STREAM_ERROR_BODY_BYTES);
         const failure = this.streamFailure(translate, { status, headers, text, json: parseJson(text), latencyMs: Math.round(performance.now() - started), provider: this.options.provider }, request);
-        this.record(request, status, started, 1, failure);
+        this.record(request, status, started, 1, failure, false, span);
         throw failure;
       }
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       if (isCancellation(request.signal)) {
-        this.record(request, 0, started, 1, undefined, true);
+        this.record(request, 0, started, 1, undefined, true, span);
         throw new GatewayError('UPSTREAM_ERROR', { provider: this.options.provider, detail: `${request.operation} was cancelled`, cause: error });
       }
       const transport = this.transportError(error, request);
-      this.record(request, 0, started, 1, transport);
+      this.record(request, 0, started, 1, transport, false, span);
       throw transport;
     }
-    this.record(request, status, started, 1);
+    this.record(request, status, started, 1, undefined, false, span);
     // A body that breaks off after the headers: the consumer sees the stream error; the log says which call it was.
     body.once('error', (error: Error) => {
       const line = { provider: this.options.provider, operation: request.operation, method: request.method, path: request.path, reason: (error as NodeJS.ErrnoException).code ?? error.name };

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import type { Readable } from 'node:stream';
-import type { GatewayError, ProviderDeps, ProviderLogger, UpstreamObserver } from '@images/core';
+import type { GatewayError, ProviderDeps, ProviderLogger, Tracer, UpstreamObserver } from '@images/core';
 import type { RetryPolicy } from './retry';
 
 /** A provider's deps with the axios instance of its vendor module (`HttpService.axiosRef`); without one, UpstreamHttp makes its own. */
@@ -24,6 +24,8 @@ export interface UpstreamHttpOptions {
   retryPolicy?: RetryPolicy;
   /** The vendor module's axios instance (its keep-alive pool); default: one made here with `upstreamAxiosConfig`. */
   axios?: AxiosInstance;
+  /** Set only while tracing is on: a CLIENT span per attempt, its trace context sent as `traceparent`. */
+  tracer?: Tracer;
 }
 
 export type QueryValue = string | number | boolean | undefined | null;

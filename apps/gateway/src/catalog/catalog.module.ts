@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
+import { GatewayTracing } from '../tracing/tracing';
 import { CATALOG_COORDINATION, CATALOG_STORE, catalogCoordination, catalogEngine, catalogStore } from './catalog.providers';
 import { ProviderCalls } from './provider-calls';
 
@@ -16,7 +17,7 @@ import { ProviderCalls } from './provider-calls';
   providers: [
     { provide: CATALOG_STORE, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: catalogStore },
     { provide: CATALOG_COORDINATION, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: catalogCoordination },
-    { provide: CatalogEngine, inject: [ProviderDirectory, CATALOG_STORE, GatewayConfig, MetricsService, LOGGER, CATALOG_COORDINATION], useFactory: catalogEngine },
+    { provide: CatalogEngine, inject: [ProviderDirectory, CATALOG_STORE, GatewayConfig, MetricsService, LOGGER, CATALOG_COORDINATION, GatewayTracing], useFactory: catalogEngine },
     ProviderCalls,
   ],
   exports: [CatalogEngine, ProviderCalls],

@@ -7,6 +7,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { connectSubscriber } from '../redis/redis-client';
 import { RedisConnection } from '../redis/redis-connection';
+import { GatewayTracing } from '../tracing/tracing';
 
 // How the catalog module builds its parts from the config and the replica's Redis (or its absence).
 
@@ -31,7 +32,7 @@ export function catalogCoordination(redis: RedisConnection, config: GatewayConfi
 }
 
 export function catalogEngine(
-  directory: ProviderDirectory, store: CatalogStore, config: GatewayConfig, metrics: MetricsService, logger: Logger, coordination: CatalogCoordination,
+  directory: ProviderDirectory, store: CatalogStore, config: GatewayConfig, metrics: MetricsService, logger: Logger, coordination: CatalogCoordination, tracing: GatewayTracing,
 ): CatalogEngine {
   metrics.initProviders(directory.ids);
   const options = {
@@ -42,6 +43,7 @@ export function catalogEngine(
     circuitFailureThreshold: config.circuitFailureThreshold,
     circuitHalfOpenAfterMs: config.circuitHalfOpenAfterMs,
     keyPrefix: config.cacheKeyPrefix,
+    tracer: tracing.tracer,
   };
   return new CatalogEngine(directory.all, store, options, metrics, logger.child({ component: 'engine' }), coordination);
 }

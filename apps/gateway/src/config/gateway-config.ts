@@ -5,6 +5,7 @@ import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from
 import { integer, oneOf, optionalText, withValuesFromFiles } from './env';
 import { EnabledProvider, loadProviderAccounts } from './provider-accounts';
 import { loadRedisSettings, REDIS_SECRET_VARIABLES, RedisSettings } from './redis-config';
+import { otlpEndpoint } from '../tracing/tracing-config';
 
 export type { EnabledProvider } from './provider-accounts';
 
@@ -30,6 +31,8 @@ export interface GatewayConfigValues {
   providers: EnabledProvider[];
   callers: CallersConfig;
   limits: LimitsConfig;
+  /** The OTLP/HTTP collector traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
+  otlpEndpoint: string | null;
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -78,6 +81,7 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     providers,
     callers,
     limits: loadLimitsConfig(env),
+    otlpEndpoint: otlpEndpoint(env, secrets),
     secrets,
   });
 }

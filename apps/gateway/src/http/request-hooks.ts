@@ -4,11 +4,12 @@ import { callerOf } from '../callers/caller';
 import { problemOf, sourcesOf } from '../common/request-log';
 import type { LifecycleService } from '../health/lifecycle.service';
 import type { MetricsService } from '../metrics/metrics.service';
+import { isQuietRoute, traceFieldsOf } from '../tracing/request-spans';
 
 /**
  * Every answer carries its request id; while draining, every answer closes its connection (a kept-alive socket would
  * hold the shutdown open); every request is counted, and all but probes and scrapes get one access line with the
- * caller, the remote address and the provider outcomes.
+ * caller, the remote address, the provider outcomes and the trace id.
  */
 export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: MetricsService; lifecycle: LifecycleService; logger: Logger }): void {
   // Callback hooks, not async ones: no promise per hook per request.
@@ -30,11 +31,14 @@ function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metri
   const route = routeOf(request);
   const latencyMs = reply.elapsedTime;
   deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
-  if (route === '/metrics' || route.startsWith('/health')) return;
+  if (isQuietRoute(route)) return;
+  // Undefined fields are left out of the line; no spread, so the literal keeps V8's fast path.
+  const traced = traceFieldsOf(request);
   deps.logger.info(
     {
       reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
       caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
+      traceId: traced?.traceId, spanId: traced?.spanId,
     },
     'request',
   );

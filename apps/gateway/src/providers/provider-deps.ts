@@ -5,9 +5,11 @@ import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
+import { GatewayTracing } from '../tracing/tracing';
 
 /**
- * What each vendor module hands its provider: the metrics observer, a logger, its pool size, the one redactor. The
+ * What each vendor module hands its provider: the metrics observer, a logger, its pool size, the one redactor, the
+ * tracer while tracing is on. The
  * provider's lines name it themselves (`provider`), so the logger does not bind it again: a repeated key is invalid JSON
  * for strict parsers.
  */
@@ -18,6 +20,7 @@ export class GatewayProviderDeps implements ProviderDepsSource {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly config: GatewayConfig,
     private readonly redactor: SecretRedactor,
+    private readonly tracing: GatewayTracing,
   ) {}
 
   depsFor(providerId: string): ProviderDeps {
@@ -28,6 +31,7 @@ export class GatewayProviderDeps implements ProviderDepsSource {
       maxConcurrentRequests: this.config.providerMaxConcurrency,
       maxStreams: this.config.limits.downloadMaxConcurrency,
       redactor: this.redactor,
+      tracer: this.tracing.tracer,
     };
   }
 }
