@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 
-/** The kustomize base (README, "Running in Kubernetes"). */
+/** The kustomize base (README, "Running in production", "Kubernetes"). */
 export const KUBERNETES_DIR = join(__dirname, '..', '..', 'deploy', 'kubernetes');
 
 /** Files beside the base that are deliberately not in it (they need CRDs the base does not assume). */
