@@ -1247,6 +1247,17 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
             /** @description UNAUTHENTICATED: no credentials, or unknown ones */
             401: {
                 headers: {

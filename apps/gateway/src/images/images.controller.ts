@@ -75,7 +75,7 @@ export class ImagesController {
   @ApiHeader(IF_NONE_MATCH)
   @ApiOkResponse({ type: ImageDto, headers: CACHING_HEADERS })
   @ApiNotModifiedResponse({ description: "If-None-Match named this image's ETag: the caller's copy is current", headers: CACHING_HEADERS })
-  @ApiProblems('NOT_FOUND', ...UPSTREAM_PROBLEMS)
+  @ApiProblems('VALIDATION_FAILED', 'NOT_FOUND', ...UPSTREAM_PROBLEMS)
   async get(
     @Param('id') id: string,
     @RequestId() requestId: string,
