@@ -28,6 +28,8 @@ export interface GatewayConfigValues {
   providers: EnabledProvider[];
   callers: CallersConfig;
   limits: LimitsConfig;
+  /** `GET /events`: how many events the stream keeps for reconnects, and how often an idle stream says it is alive. */
+  events: { streamMaxLength: number; heartbeatMs: number };
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -82,6 +84,10 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     providers,
     callers,
     limits: loadLimitsConfig(env),
+    events: {
+      streamMaxLength: integer(env, 'EVENTS_STREAM_MAX_LENGTH', 10_000, 10, 10_000_000),
+      heartbeatMs: integer(env, 'EVENTS_HEARTBEAT_MS', 15_000, 100, 300_000),
+    },
     secrets,
   });
 }

@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { EVENT_TYPES } from '../event-bus';
+
+const commaJoined = ({ value }: { value: unknown }) => (Array.isArray(value) ? value.join(',') : value);
+const TYPE_LIST = new RegExp(`^(${EVENT_TYPES.map((type) => type.replace('.', '\\.')).join('|')})(,(${EVENT_TYPES.map((type) => type.replace('.', '\\.')).join('|')}))*$`);
+
+/** `GET /events` query. Any other parameter is a 400. */
+export class EventsQuery {
+  @ApiPropertyOptional({ description: 'Comma list of enabled provider ids (or the parameter repeated): only their events', example: 'acme,globex' })
+  @IsOptional()
+  @Transform(commaJoined)
+  @IsString()
+  @Matches(/^[a-z0-9-]+(,[a-z0-9-]+)*$/, { message: 'must be a comma list of provider ids' })
+  provider?: string;
+
+  @ApiPropertyOptional({ description: `Comma list of event types (or the parameter repeated): ${EVENT_TYPES.join(', ')}`, example: 'image.added,image.removed' })
+  @IsOptional()
+  @Transform(commaJoined)
+  @IsString()
+  @Matches(TYPE_LIST, { message: `must be a comma list of ${EVENT_TYPES.join(', ')}` })
+  type?: string;
+}
+
+/** The `data` of an event, documented for readers of the stream (the body itself is text/event-stream). */
+export class EventDataDto {
+  @ApiProperty({ example: 'acme' }) provider!: string;
+  @ApiPropertyOptional({ description: 'image.added and image.changed: the image as GET /images/{id} has it (gateway id, name and all)' }) image?: object;
+  @ApiPropertyOptional({ type: [String], description: 'image.changed: the fields whose values changed', example: ['status'] }) fields?: string[];
+  @ApiPropertyOptional({ description: 'image.removed: the gateway id of the image that went' }) id?: string;
+  @ApiPropertyOptional({ description: 'image.removed: its vendor id' }) providerImageId?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'image.removed: the name it had' }) name?: string | null;
+  @ApiPropertyOptional({ description: 'operation.updated: the operation as GET /operations/{id} has it' }) operation?: object;
+  @ApiPropertyOptional({ enum: ['open', 'half-open', 'closed'], description: 'provider.degraded and provider.recovered: the circuit now' }) circuit?: string;
+}
