@@ -715,32 +715,6 @@ export interface components {
             /** @description Why the job failed */
             error: components["schemas"]["SourceErrorDto"] | (never | null);
         };
-        EventDataDto: {
-            /** @example acme */
-            provider: string;
-            /** @description image.added and image.changed: the image as GET /images/{id} has it (gateway id, name and all) */
-            image?: Record<string, never>;
-            /**
-             * @description image.changed: the fields whose values changed
-             * @example [
-             *       "status"
-             *     ]
-             */
-            fields?: string[];
-            /** @description image.removed: the gateway id of the image that went */
-            id?: string;
-            /** @description image.removed: its vendor id */
-            providerImageId?: string;
-            /** @description image.removed: the name it had */
-            name?: string | null;
-            /** @description operation.updated: the operation as GET /operations/{id} has it */
-            operation?: Record<string, never>;
-            /**
-             * @description provider.degraded and provider.recovered: the circuit now
-             * @enum {string}
-             */
-            circuit?: "open" | "half-open" | "closed";
-        };
         ProviderStateDto: {
             /**
              * @description The provider id: an account of PROVIDERS_FILE, or the vendor in the one-account form
@@ -3330,7 +3304,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events, one per change: `event` is its type, `id` its stream id, `data` the JSON of what changed (see EventDataDto). A comment line is sent every EVENTS_HEARTBEAT_MS. On reconnect with Last-Event-ID the missed events follow; when that id is no longer held, one `reset` event tells the caller to list again. */
+            /** @description Server-Sent Events, one per change: `event` is its type, `id` its stream id, `data` one line of JSON, always with `provider`: `image` (the image as GET /images/{id} has it) on image.added and image.changed, with `fields` (the names of the changed fields) on image.changed; `id`, `providerImageId` and `name` on image.removed; `operation` on operation.updated; `circuit` on provider.degraded and provider.recovered. A comment line is sent every EVENTS_HEARTBEAT_MS. On reconnect with Last-Event-ID the missed events follow; when that id is no longer held, one `reset` event tells the caller to list again. */
             200: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, Matches } from 'class-validator';
 import { EVENT_TYPES } from '../event-bus';
@@ -21,16 +21,4 @@ export class EventsQuery {
   @IsString()
   @Matches(TYPE_LIST, { message: `must be a comma list of ${EVENT_TYPES.join(', ')}` })
   type?: string;
-}
-
-/** The `data` of an event, documented for readers of the stream (the body itself is text/event-stream). */
-export class EventDataDto {
-  @ApiProperty({ example: 'acme' }) provider!: string;
-  @ApiPropertyOptional({ description: 'image.added and image.changed: the image as GET /images/{id} has it (gateway id, name and all)' }) image?: object;
-  @ApiPropertyOptional({ type: [String], description: 'image.changed: the fields whose values changed', example: ['status'] }) fields?: string[];
-  @ApiPropertyOptional({ description: 'image.removed: the gateway id of the image that went' }) id?: string;
-  @ApiPropertyOptional({ description: 'image.removed: its vendor id' }) providerImageId?: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'image.removed: the name it had' }) name?: string | null;
-  @ApiPropertyOptional({ description: 'operation.updated: the operation as GET /operations/{id} has it' }) operation?: object;
-  @ApiPropertyOptional({ enum: ['open', 'half-open', 'closed'], description: 'provider.degraded and provider.recovered: the circuit now' }) circuit?: string;
 }
