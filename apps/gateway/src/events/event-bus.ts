@@ -29,6 +29,8 @@ export interface EventBus {
   publish(events: readonly GatewayEvent[]): Promise<void>;
   /** Every event published from now on, by any replica; the returned function unsubscribes. */
   subscribe(listener: EventListener): () => void;
+  /** Resolves once events published from now on reach the subscribers (the reader knows where it starts). */
+  ready(): Promise<void>;
   since(id: string): Promise<Backlog>;
   close(): Promise<void>;
 }
@@ -90,6 +92,8 @@ export class MemoryEventBus implements EventBus {
     return this.listeners.add(listener);
   }
 
+  async ready(): Promise<void> {}
+
   async since(id: string): Promise<Backlog> {
     const at = this.events.findIndex((event) => event.id === id);
     if (at < 0) return { reset: true, latest: this.events.at(-1)?.id ?? null };
@@ -113,6 +117,8 @@ type StreamEntries = Array<[id: string, fields: string[]]>;
 export class RedisEventBus implements EventBus {
   private readonly listeners = new Listeners();
   private reader: Redis | null = null;
+  /** The id the reader starts after, once known. */
+  private start: Promise<string> | null = null;
   private closed = false;
 
   constructor(
@@ -137,6 +143,10 @@ export class RedisEventBus implements EventBus {
     return unsubscribe;
   }
 
+  async ready(): Promise<void> {
+    await this.start?.catch(() => undefined);
+  }
+
   async since(id: string): Promise<Backlog> {
     // The id itself must still be held: if it was trimmed, so may have been the events after it.
     const [held] = (await this.client.xrange(this.key, id, id)) as StreamEntries;
@@ -158,15 +168,19 @@ export class RedisEventBus implements EventBus {
     const reader = this.client.duplicate();
     reader.on('error', () => undefined);
     this.reader = reader;
+    // From the stream's last id (not `$`, which would skip what is added between two reads).
+    this.start = this.latestId();
     void this.readLoop(reader);
   }
 
   private async readLoop(reader: Redis): Promise<void> {
-    // From the stream's last id (not `$`, which would skip what is added between two reads).
     let last: string | null = null;
     while (!this.closed) {
       try {
-        last ??= await this.latestId();
+        last ??= await (this.start ??= this.latestId()).catch((error: unknown) => {
+          this.start = null;
+          throw error;
+        });
         const answer = (await reader.xread('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', this.key, last)) as Array<[string, StreamEntries]> | null;
         for (const event of parseEntries(answer?.[0]?.[1] ?? [])) {
           last = event.id;

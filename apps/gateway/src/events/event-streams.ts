@@ -61,6 +61,7 @@ export class EventStreams {
       if (body.writableLength > MAX_BUFFERED_BYTES) body.destroy();
     };
     const unsubscribe = this.bus.subscribe((event) => (pending ? pending.push(event) : send(event)));
+    await this.bus.ready();
     const heartbeat = setInterval(() => write(SSE_HEARTBEAT), this.heartbeatMs);
     heartbeat.unref();
     body.once('close', () => {
