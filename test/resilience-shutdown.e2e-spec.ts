@@ -1,3 +1,4 @@
+import { openEvents } from './support/events';
 import { spawnGateway } from './support/processes';
 import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './support/redis';
 import { getJson, simEnv } from './support/stack';
@@ -24,6 +25,27 @@ describe('graceful shutdown', () => {
       const exitCode = await gateway.exited;
       if (exitCode !== 0) console.log(gateway.lines.join('\n'));
       expect(exitCode).toBe(0);
+      const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
+      expect(closed?.clean).toBe(true);
+    } finally {
+      await gateway.kill('SIGKILL');
+      const redis = testRedisClient();
+      await deleteKeysWithPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+
+  it('ends open event streams when it drains, instead of waiting the whole grace for them', async () => {
+    const prefix = uniquePrefix('shutdown-events');
+    const gateway = await spawnGateway({ ...simEnv(suite.sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '20000' });
+    try {
+      const stream = await openEvents(`${gateway.url}/events`);
+      expect(stream.status).toBe(200);
+      const started = performance.now();
+      gateway.child.kill('SIGTERM');
+      await stream.ended;
+      expect(await gateway.exited).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5000);
       const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
       expect(closed?.clean).toBe(true);
     } finally {
