@@ -35,7 +35,8 @@ export class EventPublisher {
   circuitChanged(provider: string, state: CircuitStateName): void {
     const before = this.circuits.get(provider) ?? 'closed';
     this.circuits.set(provider, state);
-    if (state === 'open' && before !== 'open') this.send([{ type: 'provider.degraded', provider, data: { provider, circuit: state } }]);
+    // Degraded once from closed to open; a failed half-open trial that opens it again is the same outage.
+    if (state === 'open' && before === 'closed') this.send([{ type: 'provider.degraded', provider, data: { provider, circuit: state } }]);
     else if (state === 'closed' && before !== 'closed') this.send([{ type: 'provider.recovered', provider, data: { provider, circuit: state } }]);
   }
 
