@@ -1,10 +1,22 @@
 import { openEvents } from './support/events';
-import { spawnGateway } from './support/processes';
+import { GatewayProcess, spawnGateway } from './support/processes';
 import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './support/redis';
 import { getJson, simEnv } from './support/stack';
 import { sleep, useSim } from './support/suite-setup';
 
 // Resilience at shutdown: the built gateway as its own process, stopped with SIGTERM while a slow request is in flight.
+
+/** What the gateway's last log line ("closed") says: whether everything finished within the grace. */
+function closedCleanly(lines: string[]): boolean | undefined {
+  return lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed')?.clean;
+}
+
+async function stopAndForget(gateway: GatewayProcess, prefix: string): Promise<void> {
+  await gateway.kill('SIGKILL');
+  const redis = testRedisClient();
+  await deleteKeysWithPrefix(redis, prefix);
+  await redis.quit();
+}
 
 describe('graceful shutdown', () => {
   const suite = useSim({}, { tearDown: ({ admin }) => admin.clearFaults() });
@@ -25,13 +37,9 @@ describe('graceful shutdown', () => {
       const exitCode = await gateway.exited;
       if (exitCode !== 0) console.log(gateway.lines.join('\n'));
       expect(exitCode).toBe(0);
-      const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
-      expect(closed?.clean).toBe(true);
+      expect(closedCleanly(gateway.lines)).toBe(true);
     } finally {
-      await gateway.kill('SIGKILL');
-      const redis = testRedisClient();
-      await deleteKeysWithPrefix(redis, prefix);
-      await redis.quit();
+      await stopAndForget(gateway, prefix);
     }
   });
 
@@ -46,13 +54,9 @@ describe('graceful shutdown', () => {
       await stream.ended;
       expect(await gateway.exited).toBe(0);
       expect(performance.now() - started).toBeLessThan(5000);
-      const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
-      expect(closed?.clean).toBe(true);
+      expect(closedCleanly(gateway.lines)).toBe(true);
     } finally {
-      await gateway.kill('SIGKILL');
-      const redis = testRedisClient();
-      await deleteKeysWithPrefix(redis, prefix);
-      await redis.quit();
+      await stopAndForget(gateway, prefix);
     }
   });
 });
