@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { parseSseFrame } from '../../apps/gateway/src/events/sse';
+import { parseSseFrame } from '@images/client';
 
 /** One event as read off a `GET /events` stream. */
 export interface ReadEvent {

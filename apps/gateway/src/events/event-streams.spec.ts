@@ -4,7 +4,7 @@ import pino from 'pino';
 import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from '@images/testing';
 import { EventBus, GatewayEvent, MemoryEventBus, RedisEventBus, compareStreamIds } from './event-bus';
 import { EventStreams, MAX_BUFFERED_BYTES } from './event-streams';
-import { parseSseFrame } from './sse';
+import { parseSseFrame } from '@images/client';
 
 const silent = pino({ level: 'silent' });
 const added = (n: number, provider = 'p'): GatewayEvent => ({ type: 'image.added', provider, data: { provider, n } });

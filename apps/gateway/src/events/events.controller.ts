@@ -42,8 +42,11 @@ export class EventsController {
     if (unknown.length > 0) throw validationFailed([{ field: 'provider', message: `must be enabled providers (${this.directory.ids.join(', ')}); not ${unknown.join(', ')}` }]);
     const types = query.type === undefined ? null : new Set(query.type.split(',') as EventType[]);
     const body = await this.streams.start({ tracker: trackerOf(reply.request), providers, types, lastEventId: lastEventId?.trim() || undefined });
-    // no-transform and X-Accel-Buffering: proxies pass each event on as it comes, not when a buffer fills.
-    reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' });
+    // no-transform and X-Accel-Buffering: proxies pass each event on as it comes, not when a buffer fills. Connection:
+    // close: a stream that ends (the replica drains) takes its socket with it, instead of leaving it idle for keep-alive.
+    reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no', connection: 'close' });
+    // The socket goes with the stream: an idle keep-alive socket left behind would hold a draining server open.
+    reply.raw.once('finish', () => reply.raw.socket?.destroy());
     await reply.send(body);
   }
 }

@@ -1,4 +1,5 @@
-import { SSE_HEARTBEAT, parseSseFrame, sseFrame } from './sse';
+import { parseSseFrame } from '@images/client';
+import { SSE_HEARTBEAT, sseFrame } from './sse';
 
 describe('SSE framing', () => {
   it('writes id, event and one data line of JSON, ended by a blank line', () => {

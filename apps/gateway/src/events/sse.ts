@@ -25,20 +25,3 @@ export const SSE_HEARTBEAT = ': heartbeat\n\n';
 function oneLine(value: string): string {
   return value.replace(/[\r\n\0]/g, '');
 }
-
-/** One event from an SSE body (for tests and the typed client): fields by name, `data` lines joined. */
-export function parseSseFrame(text: string): { id?: string; event?: string; data?: string } | null {
-  const frame: { id?: string; event?: string; data?: string } = {};
-  let seen = false;
-  for (const line of text.split(/\r\n|\r|\n/)) {
-    if (line === '' || line.startsWith(':')) continue;
-    const colon = line.indexOf(':');
-    const field = colon < 0 ? line : line.slice(0, colon);
-    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
-    if (field === 'data') frame.data = frame.data === undefined ? value : `${frame.data}\n${value}`;
-    else if (field === 'id' || field === 'event') frame[field] = value;
-    else continue;
-    seen = true;
-  }
-  return seen ? frame : null;
-}
