@@ -45,8 +45,6 @@ export class EventsController {
     // no-transform and X-Accel-Buffering: proxies pass each event on as it comes, not when a buffer fills. Connection:
     // close: a stream that ends (the replica drains) takes its socket with it, instead of leaving it idle for keep-alive.
     reply.headers({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no', connection: 'close' });
-    // The socket goes with the stream: an idle keep-alive socket left behind would hold a draining server open.
-    reply.raw.once('finish', () => reply.raw.socket?.destroy());
     await reply.send(body);
   }
 }
