@@ -165,7 +165,8 @@ export class RedisEventBus implements EventBus {
 
   private startReading(): void {
     // Blocking reads never run on the shared client: they would hold up every other command behind them.
-    const reader = this.client.duplicate();
+    // Its own command timeout: the shared client's (500 ms) would cut every blocking read short.
+    const reader = this.client.duplicate({ commandTimeout: READ_BLOCK_MS + 2000 });
     reader.on('error', () => undefined);
     this.reader = reader;
     // From the stream's last id (not `$`, which would skip what is added between two reads).

@@ -120,3 +120,28 @@ describe.each([
     expect(streams.size).toBe(0);
   });
 });
+
+describe('the Redis bus reader', () => {
+  it('blocks for events on a connection of its own, unhurried by the shared client\'s command timeout', async () => {
+    const prefix = uniquePrefix('events-block');
+    const redis = new Redis({ host: '127.0.0.1', port: 6379, db: 11, commandTimeout: 500 });
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(line) });
+    const bus = new RedisEventBus(redis, `${prefix}{events}:stream`, 10, logger);
+    const received: string[] = [];
+    try {
+      bus.subscribe((event) => received.push(event.type));
+      await bus.ready();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const sent = Date.now();
+      await bus.publish([added(1)]);
+      await until(() => received.length === 1, 1000);
+      expect(Date.now() - sent).toBeLessThan(300);
+      expect(warnings).toEqual([]);
+    } finally {
+      await bus.close();
+      await deleteKeysWithPrefix(redis, prefix);
+      await redis.quit();
+    }
+  });
+});
