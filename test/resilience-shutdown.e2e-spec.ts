@@ -1,9 +1,22 @@
-import { spawnGateway } from './support/processes';
+import { openEvents } from './support/events';
+import { GatewayProcess, spawnGateway } from './support/processes';
 import { deleteKeysWithPrefix, testRedisClient, testRedisUrl, uniquePrefix } from './support/redis';
 import { getJson, simEnv } from './support/stack';
 import { sleep, useSim } from './support/suite-setup';
 
 // Resilience at shutdown: the built gateway as its own process, stopped with SIGTERM while a slow request is in flight.
+
+/** What the gateway's last log line ("closed") says: whether everything finished within the grace. */
+function closedCleanly(lines: string[]): boolean | undefined {
+  return lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed')?.clean;
+}
+
+async function stopAndForget(gateway: GatewayProcess, prefix: string): Promise<void> {
+  await gateway.kill('SIGKILL');
+  const redis = testRedisClient();
+  await deleteKeysWithPrefix(redis, prefix);
+  await redis.quit();
+}
 
 describe('graceful shutdown', () => {
   const suite = useSim({}, { tearDown: ({ admin }) => admin.clearFaults() });
@@ -24,13 +37,26 @@ describe('graceful shutdown', () => {
       const exitCode = await gateway.exited;
       if (exitCode !== 0) console.log(gateway.lines.join('\n'));
       expect(exitCode).toBe(0);
-      const closed = gateway.lines.map((line) => { try { return JSON.parse(line) as { msg?: string; clean?: boolean }; } catch { return {}; } }).find((l) => l.msg === 'closed');
-      expect(closed?.clean).toBe(true);
+      expect(closedCleanly(gateway.lines)).toBe(true);
     } finally {
-      await gateway.kill('SIGKILL');
-      const redis = testRedisClient();
-      await deleteKeysWithPrefix(redis, prefix);
-      await redis.quit();
+      await stopAndForget(gateway, prefix);
+    }
+  });
+
+  it('ends open event streams when it drains, instead of waiting the whole grace for them', async () => {
+    const prefix = uniquePrefix('shutdown-events');
+    const gateway = await spawnGateway({ ...simEnv(suite.sim), REDIS_URL: testRedisUrl(), CACHE_KEY_PREFIX: prefix, SHUTDOWN_DELAY_MS: '0', SHUTDOWN_GRACE_MS: '20000' });
+    try {
+      const stream = await openEvents(`${gateway.url}/events`);
+      expect(stream.status).toBe(200);
+      const started = performance.now();
+      gateway.child.kill('SIGTERM');
+      await stream.ended;
+      expect(await gateway.exited).toBe(0);
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(closedCleanly(gateway.lines)).toBe(true);
+    } finally {
+      await stopAndForget(gateway, prefix);
     }
   });
 });

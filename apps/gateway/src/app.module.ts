@@ -9,6 +9,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { StrictValidationPipe } from './common/validation';
 import { ConfigModule } from './config/config.module';
 import { GatewayConfig } from './config/gateway-config';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ImageFilesModule } from './image-files/image-files.module';
@@ -43,6 +44,7 @@ export class AppModule {
         ImageFilesModule,
         SharesModule,
         OperationsModule,
+        EventsModule,
         ProviderStatusModule,
         IdempotencyModule,
         ProblemsModule,

@@ -80,4 +80,9 @@ export interface EngineObserver {
   onCircuitChange(provider: string, state: CircuitStateName): void;
   /** A fetch that reached the provider (not a cache answer): its duration and outcome. */
   onFetch(provider: string, durationMs: number, error?: GatewayError): void;
+  /**
+   * This replica fetched a provider's catalog and stored it (a refresh, a refresh-ahead, the fetch after a write):
+   * only the replica that fetched hears it, so a change is told once across the replicas.
+   */
+  onCatalogStored?(provider: string, images: readonly Image[]): void;
 }

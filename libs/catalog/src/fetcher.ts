@@ -154,6 +154,7 @@ export class CatalogFetcher {
       const entry: CachedCatalog = { images, fetchedAt, version: await catalogVersion(images) };
       // A write landed while this fetch was out: its answer may predate the write, so it is not kept.
       if ((this.generations.get(key) ?? 0) !== generation) return { entry, store: Promise.resolve() };
+      this.observer.onCatalogStored?.(provider.id, images);
       // Not awaited by the caller: the memory tier is written at once, Redis in the background (a slow Redis never delays an answer).
       return { entry, store: this.store.set(key, entry, this.freshness.retainMs) };
     } catch (caught) {

@@ -6,3 +6,4 @@ export * from './engine-types';
 export * from './fetcher';
 export * from './freshness';
 export * from './derived';
+export * from './catalog-diff';

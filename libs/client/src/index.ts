@@ -7,3 +7,4 @@ export { ProblemError, dataOrThrow, isProblem } from './problems';
 export { listPages, walkImages, type ImageWalkQuery } from './pages';
 export { waitForOperation, OperationTimeoutError, type WaitOptions } from './operations';
 export { retryingFetch, retryAfterMs, type RetryPolicy, type FetchFunction } from './retry';
+export { subscribeEvents, parseSseFrame, type CatalogEvent, type CatalogEventType, type EventsQuery, type SubscribeOptions } from './events';

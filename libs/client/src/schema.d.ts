@@ -265,6 +265,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catalog changes as Server-Sent Events: image.added, image.changed, image.removed, operation.updated, provider.degraded, provider.recovered; resumable with Last-Event-ID */
+        get: operations["EventsController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/providers": {
         parameters: {
             query?: never;
@@ -3273,6 +3290,95 @@ export interface operations {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    EventsController_stream: {
+        parameters: {
+            query?: {
+                /** @description Comma list of enabled provider ids (or the parameter repeated): only their events */
+                provider?: string;
+                /** @description Comma list of event types (or the parameter repeated): image.added, image.changed, image.removed, operation.updated, provider.degraded, provider.recovered */
+                type?: string;
+            };
+            header?: {
+                /** @description The id of the last event the caller has (EventSource sends it on reconnect) */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events, one per change: `event` is its type, `id` its stream id, `data` one line of JSON, always with `provider`: `image` (the image as GET /images/{id} has it) on image.added and image.changed, with `fields` (the names of the changed fields) on image.changed; `id`, `providerImageId` and `name` on image.removed; `operation` on operation.updated; `circuit` on provider.degraded and provider.recovered. A comment line is sent every EVENTS_HEARTBEAT_MS. On reconnect with Last-Event-ID the missed events follow; when that id is no longer held, one `reset` event tells the caller to list again. */
+            200: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description VALIDATION_FAILED */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no credentials, or unknown ones */
+            401: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before trying again, where known */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UPSTREAM_UNAVAILABLE */
+            503: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before trying again, where known */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -2,6 +2,8 @@ import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CatalogCoordination, CatalogEngine } from '@images/catalog';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
+import { EventPublisher } from '../events/event-publisher';
+import { EventsModule } from '../events/events.module';
 import { MetricsModule } from '../metrics/metrics.module';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProviderDirectory } from '../providers/provider-directory';
@@ -13,11 +15,11 @@ import { ProviderCalls } from './provider-calls';
 
 /** The catalogs: their store (memory, or memory in front of Redis), the replicas' coordination, the engine, and provider calls. */
 @Module({
-  imports: [RedisModule, MetricsModule],
+  imports: [RedisModule, MetricsModule, EventsModule],
   providers: [
     { provide: CATALOG_STORE, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: catalogStore },
     { provide: CATALOG_COORDINATION, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: catalogCoordination },
-    { provide: CatalogEngine, inject: [ProviderDirectory, CATALOG_STORE, GatewayConfig, MetricsService, LOGGER, CATALOG_COORDINATION, GatewayTracing], useFactory: catalogEngine },
+    { provide: CatalogEngine, inject: [ProviderDirectory, CATALOG_STORE, GatewayConfig, MetricsService, LOGGER, CATALOG_COORDINATION, GatewayTracing, EventPublisher], useFactory: catalogEngine },
     ProviderCalls,
   ],
   exports: [CatalogEngine, ProviderCalls],

@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import {
-  CatalogCoordination, CatalogEngine, CatalogStore, LocalCoordination, MemoryCatalogStore, RedisCatalogStore, RedisCoordination, TieredCatalogStore,
+  CatalogCoordination, CatalogEngine, CatalogStore, EngineObserver, LocalCoordination, MemoryCatalogStore, RedisCatalogStore, RedisCoordination, TieredCatalogStore,
 } from '@images/catalog';
 import { GatewayConfig } from '../config/gateway-config';
+import { EventPublisher } from '../events/event-publisher';
 import { MetricsService } from '../metrics/metrics.service';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { connectSubscriber } from '../redis/redis-client';
@@ -32,7 +33,7 @@ export function catalogCoordination(redis: RedisConnection, config: GatewayConfi
 }
 
 export function catalogEngine(
-  directory: ProviderDirectory, store: CatalogStore, config: GatewayConfig, metrics: MetricsService, logger: Logger, coordination: CatalogCoordination, tracing: GatewayTracing,
+  directory: ProviderDirectory, store: CatalogStore, config: GatewayConfig, metrics: MetricsService, logger: Logger, coordination: CatalogCoordination, tracing: GatewayTracing, events: EventPublisher,
 ): CatalogEngine {
   metrics.initProviders(directory.ids);
   const options = {
@@ -45,5 +46,18 @@ export function catalogEngine(
     keyPrefix: config.cacheKeyPrefix,
     tracer: tracing.tracer,
   };
-  return new CatalogEngine(directory.all, store, options, metrics, logger.child({ component: 'engine' }), coordination);
+  return new CatalogEngine(directory.all, store, options, observeForEvents(metrics, events), logger.child({ component: 'engine' }), coordination);
+}
+
+/** The metrics observe every engine step; the events, the catalogs this replica stored and its circuits. */
+function observeForEvents(metrics: MetricsService, events: EventPublisher): EngineObserver {
+  return {
+    onSlice: (slice) => metrics.onSlice(slice),
+    onFetch: (provider, durationMs, error) => metrics.onFetch(provider, durationMs, error),
+    onCircuitChange: (provider, state) => {
+      metrics.onCircuitChange(provider, state);
+      events.circuitChanged(provider, state);
+    },
+    onCatalogStored: (provider, images) => void events.catalogStored(provider, images),
+  };
 }

@@ -49,6 +49,8 @@ export interface LimitsConfig {
   downloadMaxConcurrency: number;
   downloadMaxPerCaller: number;
   downloadStallMs: number;
+  /** Open `GET /events` streams per caller on one replica. */
+  eventsMaxStreamsPerCaller: number;
 }
 
 const KEY_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -151,5 +153,6 @@ export function loadLimitsConfig(env: Env): LimitsConfig {
     downloadMaxConcurrency: integer(env, 'DOWNLOAD_MAX_CONCURRENCY', 16, 1, 4096),
     downloadMaxPerCaller: integer(env, 'DOWNLOAD_MAX_PER_CALLER', 4, 1, 4096),
     downloadStallMs: integer(env, 'DOWNLOAD_STALL_MS', 30_000, 100, 3_600_000),
+    eventsMaxStreamsPerCaller: integer(env, 'EVENTS_MAX_STREAMS_PER_CALLER', 5, 1, 1000),
   };
 }

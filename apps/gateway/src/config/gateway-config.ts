@@ -33,6 +33,8 @@ export interface GatewayConfigValues {
   limits: LimitsConfig;
   /** The OTLP/HTTP collector traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
   otlpEndpoint: string | null;
+  /** `GET /events`: how many events the stream keeps for reconnects, and how often an idle stream says it is alive. */
+  events: { streamMaxLength: number; heartbeatMs: number };
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -82,6 +84,10 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     callers,
     limits: loadLimitsConfig(env),
     otlpEndpoint: otlpEndpoint(env, secrets),
+    events: {
+      streamMaxLength: integer(env, 'EVENTS_STREAM_MAX_LENGTH', 10_000, 10, 10_000_000),
+      heartbeatMs: integer(env, 'EVENTS_HEARTBEAT_MS', 15_000, 100, 300_000),
+    },
     secrets,
   });
 }

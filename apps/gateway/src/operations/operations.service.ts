@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { Operation } from '@images/core';
 import { ProviderCalls } from '../catalog/provider-calls';
+import { EventPublisher } from '../events/event-publisher';
 import { matchesIfNoneMatch } from '../images/http-caching';
 import { ProviderDirectory } from '../providers/provider-directory';
 
@@ -36,12 +37,14 @@ export class OperationsService {
   constructor(
     private readonly directory: ProviderDirectory,
     private readonly calls: ProviderCalls,
+    private readonly events: EventPublisher,
   ) {}
 
   async get(id: string, read: OperationRead): Promise<OperationAnswer> {
     const { provider, localId } = this.directory.owner(id, 'operation');
     const poll = async (cancel?: AbortSignal) => {
       const operation = await this.calls.read(provider, 'getOperation', read.requestId, (getOperation, ctx) => getOperation(localId, ctx), cancel);
+      this.events.operationSeen(provider.id, operation, operationEtag(operation));
       if (operation.status !== 'running') await this.onSettled(provider.id, id);
       return operation;
     };

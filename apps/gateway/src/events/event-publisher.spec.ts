@@ -1,0 +1,63 @@
+import pino from 'pino';
+import { Image, Operation } from '@images/core';
+import { MemoryEventBus, StoredEvent } from './event-bus';
+import { EventPublisher } from './event-publisher';
+import { MemoryPublishedCatalogs } from './published-catalogs';
+
+function image(id: string, name = `image ${id}`): Image {
+  return {
+    id: `p:${id}`, provider: 'p', providerImageId: id, name, description: null, status: 'available', providerStatus: null, visibility: 'private',
+    osType: null, platform: null, osVersion: null, architecture: null, bits: null, diskFormat: null, sizeBytes: null, minDiskGiB: null, minRamMiB: null,
+    regions: [], createdAt: null, updatedAt: null, extra: {},
+  };
+}
+
+describe('EventPublisher', () => {
+  let events: StoredEvent[];
+  let publisher: EventPublisher;
+  beforeEach(() => {
+    const bus = new MemoryEventBus(100);
+    events = [];
+    bus.subscribe((event) => events.push(event));
+    publisher = new EventPublisher(bus, new MemoryPublishedCatalogs(), pino({ level: 'silent' }));
+  });
+
+  it('takes the first catalog of a provider as its baseline, then publishes only what changed, once', async () => {
+    await publisher.catalogStored('p', [image('a'), image('b')]);
+    expect(events).toEqual([]);
+    await publisher.catalogStored('p', [image('a', 'renamed'), image('c')]);
+    expect(events.map((event) => [event.type, event.data.image ? (event.data.image as Image).id : event.data.id, event.data.fields])).toEqual([
+      ['image.added', 'p:c', undefined],
+      ['image.changed', 'p:a', ['name']],
+      ['image.removed', 'p:b', undefined],
+    ]);
+    // The same catalog again (another replica's refresh): already published.
+    await publisher.catalogStored('p', [image('a', 'renamed'), image('c')]);
+    expect(events).toHaveLength(3);
+    // An empty catalog is a catalog: every image removed, and a baseline for the next.
+    await publisher.catalogStored('q', []);
+    await publisher.catalogStored('q', [image('z')]);
+    expect(events.at(-1)).toMatchObject({ type: 'image.added', provider: 'q' });
+  });
+
+  it('diffs the catalogs of one provider in the order they were stored', async () => {
+    await publisher.catalogStored('p', [image('a')]);
+    await Promise.all([publisher.catalogStored('p', [image('a'), image('b')]), publisher.catalogStored('p', [image('b')])]);
+    expect(events.map((event) => event.type)).toEqual(['image.added', 'image.removed']);
+  });
+
+  it('tells a circuit that opens as degraded and one that closes again as recovered, not the half-open trial', async () => {
+    for (const state of ['open', 'open', 'half-open', 'open', 'half-open', 'closed', 'closed'] as const) publisher.circuitChanged('p', state);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.map((event) => [event.type, event.data.circuit])).toEqual([['provider.degraded', 'open'], ['provider.recovered', 'closed']]);
+  });
+
+  it('tells an operation each time it is seen in a new state', async () => {
+    const operation: Operation = { id: 'p:job', provider: 'p', type: 'create', status: 'running', progress: 0, resourceId: null, error: null } as Operation;
+    publisher.operationSeen('p', operation, 'v1');
+    publisher.operationSeen('p', operation, 'v1');
+    publisher.operationSeen('p', { ...operation, progress: 50 }, 'v2');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events.map((event) => (event.data.operation as Operation).progress)).toEqual([0, 50]);
+  });
+});

@@ -1,0 +1,70 @@
+import type { Logger } from 'pino';
+import { Image, Operation, imageId } from '@images/core';
+import { CircuitStateName, diffCatalog } from '@images/catalog';
+import { EventBus, GatewayEvent } from './event-bus';
+import { PublishedCatalogs } from './published-catalogs';
+
+/** Operations whose last state this replica remembers, to tell an update from a repeat. */
+const OPERATIONS_REMEMBERED = 1000;
+
+/**
+ * Turns what this replica learns into events: a catalog it fetched (diffed against the last published one), a circuit
+ * that opened or closed, an operation seen in a new state. Catalogs of one provider are diffed one after another.
+ */
+export class EventPublisher {
+  private readonly diffs = new Map<string, Promise<void>>();
+  private readonly circuits = new Map<string, CircuitStateName>();
+  private readonly operations = new Map<string, string>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly published: PublishedCatalogs,
+    private readonly logger: Logger,
+  ) {}
+
+  catalogStored(provider: string, images: readonly Image[]): Promise<void> {
+    const previous = this.diffs.get(provider) ?? Promise.resolve();
+    const next = previous.then(() => this.diffAndPublish(provider, images)).catch((error: unknown) => {
+      this.logger.warn({ provider, err: error instanceof Error ? error.message : String(error) }, 'catalog change events not published');
+    });
+    this.diffs.set(provider, next);
+    void next.finally(() => this.diffs.get(provider) === next && this.diffs.delete(provider));
+    return next;
+  }
+
+  circuitChanged(provider: string, state: CircuitStateName): void {
+    const before = this.circuits.get(provider) ?? 'closed';
+    this.circuits.set(provider, state);
+    // Degraded once from closed to open; a failed half-open trial that opens it again is the same outage.
+    if (state === 'open' && before === 'closed') this.send([{ type: 'provider.degraded', provider, data: { provider, circuit: state } }]);
+    else if (state === 'closed' && before !== 'closed') this.send([{ type: 'provider.recovered', provider, data: { provider, circuit: state } }]);
+  }
+
+  /** An operation as just read from its vendor: an event when it differs from the last state seen here. */
+  operationSeen(provider: string, operation: Operation, version: string): void {
+    const before = this.operations.get(operation.id);
+    this.operations.delete(operation.id);
+    this.operations.set(operation.id, version);
+    if (this.operations.size > OPERATIONS_REMEMBERED) this.operations.delete(this.operations.keys().next().value!);
+    if (before !== version) this.send([{ type: 'operation.updated', provider, data: { provider, operation } }]);
+  }
+
+  private async diffAndPublish(provider: string, images: readonly Image[]): Promise<void> {
+    const previous = await this.published.read(provider);
+    const diff = diffCatalog(previous ?? new Map(), images);
+    if (previous === null) return this.published.write(provider, diff.prints, []);
+    const events: GatewayEvent[] = [
+      ...diff.added.map((image): GatewayEvent => ({ type: 'image.added', provider, data: { provider, image } })),
+      ...diff.changed.map(({ image, fields }): GatewayEvent => ({ type: 'image.changed', provider, data: { provider, image, fields } })),
+      ...diff.removed.map(({ providerImageId, name }): GatewayEvent => ({ type: 'image.removed', provider, data: { provider, id: imageId(provider, providerImageId), providerImageId, name } })),
+    ];
+    if (events.length === 0) return;
+    const touched = new Map([...diff.added, ...diff.changed.map(({ image }) => image)].map((image) => [image.providerImageId, diff.prints.get(image.providerImageId)!]));
+    await this.published.write(provider, touched, diff.removed.map(({ providerImageId }) => providerImageId));
+    await this.bus.publish(events);
+  }
+
+  private send(events: GatewayEvent[]): void {
+    this.bus.publish(events).catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
+  }
+}
