@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
+import { WebhookTarget, loadWebhookTargets } from '../webhooks/webhook-targets';
 import { CallersConfig, LimitsConfig, loadCallersConfig, loadLimitsConfig } from './callers-config';
 import { integer, oneOf, optionalText, withValuesFromFiles } from './env';
 import { EnabledProvider, loadProviderAccounts } from './provider-accounts';
@@ -30,6 +31,8 @@ export interface GatewayConfigValues {
   shutdownGraceMs: number;
   providers: EnabledProvider[];
   callers: CallersConfig;
+  /** WEBHOOKS_FILE's receivers of catalog events; none without it. */
+  webhooks: WebhookTarget[];
   limits: LimitsConfig;
   /** The OTLP/HTTP collector traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
   otlpEndpoint: string | null;
@@ -64,6 +67,8 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
   const { providers, secrets } = loadProviderAccounts(env, providersFile, registrations);
   const redis = loadRedisSettings(env, secrets);
   const callers = loadCallersConfig(env);
+  const webhooks = loadWebhookTargets(optionalText(env, 'WEBHOOKS_FILE'));
+  secrets.push(...webhooks.secrets);
   // The key hashes are not the keys, but a leaked hash can be attacked offline: kept out of every output too.
   secrets.push(...callers.apiKeys.map((key) => key.sha256.toString('hex')));
   return new GatewayConfig({
@@ -82,6 +87,7 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     providers,
     callers,
+    webhooks: webhooks.targets,
     limits: loadLimitsConfig(env),
     otlpEndpoint: otlpEndpoint(env, secrets),
     events: {

@@ -27,7 +27,8 @@ export type EventListener = (event: StoredEvent) => void;
  * without Redis. `subscribe` is the in-process hook (SSE streams, and webhooks later).
  */
 export interface EventBus {
-  publish(events: readonly GatewayEvent[]): Promise<void>;
+  /** The events as stored, with their ids, in order. */
+  publish(events: readonly GatewayEvent[]): Promise<StoredEvent[]>;
   /** Every event published from now on, by any replica; the returned function unsubscribes. */
   subscribe(listener: EventListener): () => void;
   /** Resolves once events published from now on reach the subscribers (the reader knows where it starts). */
@@ -77,8 +78,8 @@ export class MemoryEventBus implements EventBus {
 
   constructor(private readonly maxLength: number) {}
 
-  async publish(events: readonly GatewayEvent[]): Promise<void> {
-    for (const event of events) {
+  async publish(events: readonly GatewayEvent[]): Promise<StoredEvent[]> {
+    return events.map((event) => {
       const now = Date.now();
       if (now > this.lastMs) [this.lastMs, this.seq] = [now, 0];
       else this.seq++;
@@ -86,7 +87,8 @@ export class MemoryEventBus implements EventBus {
       this.events.push(stored);
       if (this.events.length > this.maxLength) this.events.shift();
       this.listeners.emit(stored);
-    }
+      return stored;
+    });
   }
 
   subscribe(listener: EventListener): () => void {
@@ -129,13 +131,14 @@ export class RedisEventBus implements EventBus {
     private readonly logger: Logger,
   ) {}
 
-  async publish(events: readonly GatewayEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  async publish(events: readonly GatewayEvent[]): Promise<StoredEvent[]> {
+    if (events.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const event of events) pipeline.xadd(this.key, 'MAXLEN', this.maxLength, '*', 'e', JSON.stringify(event));
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
     if (failed) throw failed[0];
+    return events.map((event, index) => ({ ...event, id: String(results[index][1]) }));
   }
 
   subscribe(listener: EventListener): () => void {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { Image, Operation, imageId } from '@images/core';
 import { CircuitStateName, diffCatalog } from '@images/catalog';
-import { EventBus, GatewayEvent } from './event-bus';
+import { EventBus, GatewayEvent, StoredEvent } from './event-bus';
 import { PublishedCatalogs } from './published-catalogs';
 
 /** Operations whose last state this replica remembers, to tell an update from a repeat. */
@@ -20,6 +20,8 @@ export class EventPublisher {
     private readonly bus: EventBus,
     private readonly published: PublishedCatalogs,
     private readonly logger: Logger,
+    /** The events this replica published (each is published by one replica): webhooks deliver these. */
+    private readonly onPublished: (events: readonly StoredEvent[]) => void = () => undefined,
   ) {}
 
   catalogStored(provider: string, images: readonly Image[]): Promise<void> {
@@ -61,10 +63,10 @@ export class EventPublisher {
     if (events.length === 0) return;
     const touched = new Map([...diff.added, ...diff.changed.map(({ image }) => image)].map((image) => [image.providerImageId, diff.prints.get(image.providerImageId)!]));
     await this.published.write(provider, touched, diff.removed.map(({ providerImageId }) => providerImageId));
-    await this.bus.publish(events);
+    this.onPublished(await this.bus.publish(events));
   }
 
   private send(events: GatewayEvent[]): void {
-    this.bus.publish(events).catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
+    this.bus.publish(events).then(this.onPublished).catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
   }
 }

@@ -4,6 +4,7 @@ import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
+import { Webhooks, WebhooksModule } from '../webhooks/webhooks.module';
 import { EventBus, MemoryEventBus, RedisEventBus } from './event-bus';
 import { EventPublisher } from './event-publisher';
 import { EventStreams } from './event-streams';
@@ -29,15 +30,16 @@ function publishedCatalogs(redis: RedisConnection, config: GatewayConfig): Publi
 
 /** Catalog change events: the bus (a Redis stream, or memory), what publishes to it, and `GET /events`. */
 @Module({
-  imports: [RedisModule],
+  imports: [RedisModule, WebhooksModule],
   controllers: [EventsController],
   providers: [
     { provide: EVENT_BUS, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: eventBus },
     { provide: PUBLISHED_CATALOGS, inject: [RedisConnection, GatewayConfig], useFactory: publishedCatalogs },
     {
       provide: EventPublisher,
-      inject: [EVENT_BUS, PUBLISHED_CATALOGS, LOGGER],
-      useFactory: (bus: EventBus, published: PublishedCatalogs, logger: Logger) => new EventPublisher(bus, published, logger.child({ component: 'events' })),
+      inject: [EVENT_BUS, PUBLISHED_CATALOGS, LOGGER, Webhooks],
+      useFactory: (bus: EventBus, published: PublishedCatalogs, logger: Logger, webhooks: Webhooks) =>
+        new EventPublisher(bus, published, logger.child({ component: 'events' }), (events) => events.forEach((event) => webhooks.deliver(event))),
     },
     {
       provide: EventStreams,

@@ -22,6 +22,7 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
   private readonly upstreamRetries = new Counter({ name: 'gateway_upstream_retries_total', help: 'Vendor reads tried again, by the problem that caused the retry', labelNames: ['provider', 'operation', 'code'], registers: [this.registry] });
   private readonly unmappedVendorCodes = new Counter({ name: 'gateway_upstream_unmapped_vendor_codes_total', help: 'Vendor error codes missing from the translation tables', labelNames: ['provider', 'vendor_code'], registers: [this.registry] });
   private readonly cacheOutcomes = new Counter({ name: 'gateway_cache_requests_total', help: 'Catalog cache outcomes per provider slice (hit, miss, stale, bypass)', labelNames: ['provider', 'outcome'], registers: [this.registry] });
+  private readonly webhookDeliveries = new Counter({ name: 'gateway_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retried (a failed attempt to be tried again), failed (given up), dropped (queue full)', labelNames: ['webhook', 'outcome'], registers: [this.registry] });
   private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry] });
   private readonly catalogFetches = new Histogram({ name: 'gateway_catalog_fetch_duration_seconds', help: 'Time to fetch a whole provider catalog (all pages)', labelNames: ['provider', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
@@ -47,6 +48,10 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
       expected = now + LOOP_SAMPLE_MS;
     }, LOOP_SAMPLE_MS);
     this.loopSampler.unref();
+  }
+
+  onWebhookDelivery(webhook: string, outcome: string): void {
+    this.webhookDeliveries.inc({ webhook, outcome });
   }
 
   onModuleDestroy(): void {
