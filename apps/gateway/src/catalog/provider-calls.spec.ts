@@ -30,6 +30,7 @@ class DeletingProvider implements ImageProvider {
 describe('ProviderCalls', () => {
   const provider = new DeletingProvider();
   const invalidated: string[] = [];
+  const refreshed: string[] = [];
   const warnings: string[] = [];
   let invalidateFails = false;
   let calls: ProviderCalls;
@@ -37,6 +38,7 @@ describe('ProviderCalls', () => {
   beforeEach(async () => {
     provider.behaviour = 'ok';
     invalidated.length = 0;
+    refreshed.length = 0;
     warnings.length = 0;
     invalidateFails = false;
     const moduleRef = await Test.createTestingModule({
@@ -50,7 +52,10 @@ describe('ProviderCalls', () => {
     })
       // The engine and the logger are the collaborators this unit talks to: recording stand-ins.
       .overrideProvider(CatalogEngine)
-      .useValue({ invalidate: async (id: string) => (invalidateFails ? Promise.reject(new Error('redis down')) : void invalidated.push(id)) })
+      .useValue({
+        invalidate: async (id: string) => (invalidateFails ? Promise.reject(new Error('redis down')) : void invalidated.push(id)),
+        slices: async (ids: string[]) => void refreshed.push(...ids),
+      })
       .overrideProvider(LOGGER)
       .useValue({ warn: (_obj: unknown, message: string) => void warnings.push(message) })
       .compile();
@@ -61,10 +66,11 @@ describe('ProviderCalls', () => {
 
   it("invalidates the provider's catalog after a write succeeds, never after it fails", async () => {
     await expect(remove()).resolves.toMatchObject({ accepted: false });
-    expect(invalidated).toEqual(['p']);
+    // And the catalog is fetched again at once, in the background, so its change is learnt without a reader.
+    expect([invalidated, refreshed]).toEqual([['p'], ['p']]);
     provider.behaviour = 'fail';
     await expect(remove()).rejects.toMatchObject({ code: 'CONFLICT' });
-    expect(invalidated).toEqual(['p']);
+    expect([invalidated, refreshed]).toEqual([['p'], ['p']]);
   });
 
   it('keeps a write that succeeded when the cache cannot be told, and says so', async () => {

@@ -48,6 +48,10 @@ export class ProviderCalls {
       await this.engine.invalidate(providerId);
     } catch (error) {
       this.logger.warn({ provider: providerId, err: (error as Error).message }, `could not invalidate the catalog after ${after}`);
+      return;
     }
+    // Learnt at once, in the background: the change reaches event subscribers and webhooks without waiting for a
+    // reader, and the next list finds the catalog fetched (or joins the fetch). Never rejects; the answer does not wait.
+    void this.engine.slices([providerId], { bypassCache: false });
   }
 }
