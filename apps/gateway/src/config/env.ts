@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { YAMLParseError, parse } from 'yaml';
 import { ConfigError, Env } from '@images/core';
 
 // Readers of one environment variable each: a bad value is a ConfigError naming the variable.
@@ -78,4 +79,26 @@ export function readMountedFile(path: string, fail: (reason: string) => Error): 
   } catch (error) {
     throw fail(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
+}
+
+/**
+ * A mounted YAML or JSON file (YAML 1.2 reads both), parsed. A syntax error is reported by position and code only:
+ * the parser's own message quotes the line, which may hold a secret.
+ */
+export function readConfigDocument(path: string, fail: (reason: string) => Error): unknown {
+  const text = readMountedFile(path, fail);
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
+      throw fail(`is not valid YAML or JSON${where} (${error.code})`);
+    }
+    throw fail('is not valid YAML or JSON');
+  }
+}
+
+/** A YAML/JSON mapping (not a list, not a scalar). */
+export function isMapping(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

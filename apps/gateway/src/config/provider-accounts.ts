@@ -1,6 +1,5 @@
-import { YAMLParseError, parse } from 'yaml';
 import { ConfigError, Env, ProviderRegistration } from '@images/core';
-import { readMountedFile } from './env';
+import { isMapping, readConfigDocument, readMountedFile } from './env';
 
 /** One enabled account: `id` is the provider id everywhere (image ids, `provider=`, metrics, cache keys, circuits). */
 export interface EnabledProvider {
@@ -43,9 +42,6 @@ function fieldOf(variable: string, vendor: string): string {
   return words.map((word, i) => (i === 0 ? word : word[0].toUpperCase() + word.slice(1))).join('');
 }
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * PROVIDERS_FILE (API.md section 2): `{providers: [{id, vendor, …the vendor's settings}]}`, YAML or JSON. Each
@@ -54,7 +50,7 @@ function isMapping(value: unknown): value is Record<string, unknown> {
  */
 export function providersFromFile(path: string, registrations: readonly ProviderRegistration<any>[]): EnabledProviders {
   const fail = (reason: string) => new ConfigError(`PROVIDERS_FILE ${path}`, reason);
-  const document = parseDocument(path, fail);
+  const document = readConfigDocument(path, fail);
   if (!isMapping(document) || !Array.isArray(document.providers)) throw fail('must hold {"providers": [ … ]}, a list of accounts');
   const extra = Object.keys(document).find((key) => key !== 'providers');
   if (extra !== undefined) throw fail(`${extra}: unknown field (the file holds only "providers")`);
@@ -70,20 +66,6 @@ export function providersFromFile(path: string, registrations: readonly Provider
     enabled.secrets.push(...account.registration.secretsOf(account.config));
   });
   return enabled;
-}
-
-function parseDocument(path: string, fail: (reason: string) => ConfigError): unknown {
-  const text = readMountedFile(path, (reason) => fail(reason));
-  try {
-    return parse(text);
-  } catch (error) {
-    // The parser's message quotes the offending line, which may be a secret: only its position and code.
-    if (error instanceof YAMLParseError) {
-      const where = error.linePos ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}` : '';
-      throw fail(`is not valid YAML or JSON${where} (${error.code})`);
-    }
-    throw fail('is not valid YAML or JSON');
-  }
 }
 
 function readAccount(

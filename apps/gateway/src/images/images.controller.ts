@@ -59,7 +59,7 @@ export class ImagesController {
     const strict = prefersStrictHandling(prefer);
     // Said on the error a strict read may become as well as on the answer.
     if (strict) reply.header('preference-applied', 'handling=strict');
-    const freshness = readFreshness(requestCacheDirectives(cacheControl), false);
+    const freshness = readFreshness(requestCacheDirectives(cacheControl), query.refresh === 'true');
     const answer = await this.images.list(query, { ...freshness, ifNoneMatch, strict });
     attachSources(request, answer.slices);
     // The answer is JSON already (an ImageList's bytes): sent as it is, with the type Fastify gives an object.

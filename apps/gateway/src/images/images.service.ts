@@ -44,7 +44,7 @@ export interface ImageAnswer extends AnswerCaching {
   body: string | null;
 }
 
-/** How one list is read: the caller's freshness (`refresh=true` is added to it here), its ETag, its Prefer. */
+/** How one list is read: the caller's freshness (`refresh=true` and `Cache-Control`, readFreshness), its ETag, its Prefer. */
 export interface ListOptions extends ReadFreshness {
   ifNoneMatch?: string;
   /** `Prefer: handling=strict`: a partial answer is an error, with every source's outcome. */
@@ -83,7 +83,7 @@ export class ImagesService {
     // A bad cursor is refused before any upstream call is spent on it (no cursor, nothing to check).
     if (query.cursor !== undefined) this.page((request) => queryImages([], request), filters, sort, limit, query.cursor);
 
-    const slices = await this.engine.slices(providerIds, { ...options, bypassCache: options.bypassCache || query.refresh === 'true' });
+    const slices = await this.engine.slices(providerIds, options);
     if (slices.every((slice) => slice.status === 'error')) {
       const sources = slices.map((slice) => toSourceReport(slice, 0, this.redactor));
       if (slices.length === 1) throw slices[0].error!;

@@ -1,6 +1,5 @@
-import { YAMLParseError, parse } from 'yaml';
 import { ConfigError } from '@images/core';
-import { readMountedFile } from '../config/env';
+import { isMapping, readConfigDocument, readMountedFile } from '../config/env';
 import { EVENT_TYPES, EventType } from '../events/event-bus';
 
 /** One receiver of WEBHOOKS_FILE. */
@@ -25,14 +24,7 @@ const MIN_SECRET_BYTES = 16;
 export function loadWebhookTargets(path: string | null): { targets: WebhookTarget[]; secrets: string[] } {
   if (path === null) return { targets: [], secrets: [] };
   const fail = (reason: string) => new ConfigError(`WEBHOOKS_FILE ${path}`, reason);
-  let document: unknown;
-  try {
-    document = parse(readMountedFile(path, fail));
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    const where = error instanceof YAMLParseError && error.linePos ? ` at line ${error.linePos[0].line}` : '';
-    throw fail(`is not valid YAML or JSON${where}`);
-  }
+  const document = readConfigDocument(path, fail);
   const entries = isMapping(document) ? document.webhooks : undefined;
   if (!Array.isArray(entries) || entries.length === 0) throw fail('must hold {"webhooks": [ … ]}, a list of at least one receiver');
   const targets = entries.map((entry, index) => readTarget(entry, index, fail));
@@ -73,8 +65,4 @@ function readTarget(entry: unknown, index: number, fail: (reason: string) => Con
   const secret = secretText.startsWith('whsec_') ? Buffer.from(secretText.slice('whsec_'.length), 'base64') : Buffer.from(secretText, 'utf8');
   if (secret.length < MIN_SECRET_BYTES) throw failField('secret', `must be at least ${MIN_SECRET_BYTES} bytes`);
   return { name, url, events: subscribed, secret };
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
