@@ -1,3 +1,4 @@
+import { Stream } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { callerOf } from '../callers/caller';
@@ -17,8 +18,11 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
     reply.header('X-Request-Id', request.id);
     done();
   });
-  fastify.addHook('onSend', (_request, reply, payload, done) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (deps.lifecycle.phase === 'draining') reply.header('Connection', 'close');
+    // A streamed answer (an event stream, a download) that the caller cuts never finishes, so onResponse never runs
+    // for it: its line is written when its socket closes instead.
+    if (payload instanceof Stream) reply.raw.once('close', () => reply.raw.writableFinished || countAndLog(request, reply, deps, true));
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -27,7 +31,7 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
   });
 }
 
-function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }): void {
+function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }, cutByCaller?: true): void {
   const route = routeOf(request);
   const latencyMs = reply.elapsedTime;
   deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
@@ -38,14 +42,14 @@ function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metri
     {
       reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
       caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
-      traceId: traced?.traceId, spanId: traced?.spanId,
+      traceId: traced?.traceId, spanId: traced?.spanId, cutByCaller,
     },
     'request',
   );
 }
 
 /** A query parameter whose value the access log never shows: a caller may put a credential where it does not belong. */
-const SECRET_PARAMETER = /key|token|secret|passw|signature|auth|credential|session/i;
+const SECRET_PARAMETER = /key|token|ticket|secret|passw|signature|auth|credential|session/i;
 
 export function loggableUrl(url: string): string {
   const start = url.indexOf('?');
