@@ -17,6 +17,7 @@ const ROUTES: ReadonlyArray<[string, string, unknown, string]> = [
   ['GET', '/operations/didi:bj.nope', undefined, 'images.read'],
   ['GET', `${IMG}/shares`, undefined, 'images.read'],
   ['GET', `${IMG}/export-targets`, undefined, 'images.read'],
+  ['POST', '/events/tickets', undefined, 'images.read'],
   ['POST', '/images', CREATE, 'images.write'],
   ['PATCH', IMG, { name: 'renamed' }, 'images.write'],
   ['DELETE', IMG, undefined, 'images.write'],

@@ -5,9 +5,10 @@ import { PageSite, describeWithChromium, launchChromium, startPageSite } from '.
 import { CALLERS, bearer, callersEnv } from './support/callers';
 import { Gateway, getJson, sendJson, startGateway, startSim } from './support/stack';
 
-// GET /events from a page of an allowed origin in headless Chromium. EventSource sends no headers of its own, so it
-// works where the gateway needs none (AUTH_DISABLED); with keys a page reads the same stream through fetch() with its
-// Authorization header (API.md, "Events").
+// GET /events from a page of an allowed origin in headless Chromium. EventSource sends no headers of its own: where
+// the gateway needs none (AUTH_DISABLED) it opens the stream as it is; with keys the page first asks
+// POST /events/tickets with its key (fetch, through a CORS preflight) and opens `?ticket=…`, or reads the stream
+// through fetch() with its Authorization header (API.md, "Events").
 
 /** Each resolves with the first event named `type` the page receives, or with the error it met. */
 const EVENTS_PAGE = `<!doctype html><title>events</title><script>
@@ -18,6 +19,12 @@ function firstEvent(url, type) {
     source.addEventListener(type, (event) => { source.close(); resolve({ id: event.lastEventId, data: JSON.parse(event.data) }); });
     source.onerror = () => { source.close(); resolve({ error: 'EventSource failed, readyState ' + source.readyState }); };
   });
+}
+async function firstEventWithTicket(base, key, query, type) {
+  const answer = await fetch(base + '/events/tickets', { method: 'POST', headers: { Authorization: 'Bearer ' + key } });
+  if (answer.status !== 200) return { error: 'ticket answered ' + answer.status };
+  const { ticket } = await answer.json();
+  return firstEvent(base + '/events?' + query + '&ticket=' + encodeURIComponent(ticket), type);
 }
 async function firstFrameWithKey(url, key) {
   const controller = new AbortController();
@@ -70,6 +77,16 @@ describeWithChromium('GET /events from a browser', () => {
     const event = await received;
     expect(event).toMatchObject({ data: { provider: 'didi', image: { id: target.id, name: 'e2e from the browser' }, fields: expect.arrayContaining(['name']) } });
     expect(event.id).toMatch(/^\d+-\d+$/);
+  });
+
+  it('delivers an image.changed to an EventSource opened with a stream ticket the page asked for with its key', async () => {
+    const images = (await getJson(`${keyed.url}/images?provider=didi&limit=200`, bearer(CALLERS.reader))).body.items as Image[];
+    const target = images.find((image) => image.visibility === 'private' && image.status === 'available')!;
+    const received = page.evaluate(([base, key]) => (globalThis as any).firstEventWithTicket(base, key, 'provider=didi', 'image.changed'), [keyed.url, CALLERS.reader.key]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await sendJson('PATCH', `${keyed.url}/images/${target.id}`, { name: 'e2e ticket from the browser' }, bearer(CALLERS.writer))).status).toBe(200);
+    const event = await received;
+    expect(event).toMatchObject({ data: { provider: 'didi', image: { id: target.id, name: 'e2e ticket from the browser' } } });
   });
 
   it('streams to fetch() with a key from an allowed origin, and refuses an EventSource without one (401)', async () => {

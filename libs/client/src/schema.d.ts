@@ -282,6 +282,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived ticket that opens GET /events?ticket=… as this caller: for a browser EventSource, which cannot send a key */
+        post: operations["EventsController_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/providers": {
         parameters: {
             query?: never;
@@ -714,6 +731,18 @@ export interface components {
             resourceId: string | null;
             /** @description Why the job failed */
             error: components["schemas"]["SourceErrorDto"] | (never | null);
+        };
+        EventTicketDto: {
+            /**
+             * @description Opens GET /events?ticket=… as the caller who asked for it, until expiresAt (reconnects included)
+             * @example est_3q2-7wEvQ0sAbhxw0Yh0PZ8CgkLMIfL1Qn2aXhKfYkE
+             */
+            ticket: string;
+            /**
+             * Format: date-time
+             * @description When the ticket stops opening streams (EVENTS_TICKET_TTL_SECONDS, or the token’s exp if sooner); open streams go on
+             */
+            expiresAt: string;
         };
         ProviderStateDto: {
             /**
@@ -3305,6 +3334,10 @@ export interface operations {
                 provider?: string;
                 /** @description Comma list of event types (or the parameter repeated): image.added, image.changed, image.removed, operation.updated, provider.degraded, provider.recovered */
                 type?: string;
+                /** @description A stream ticket from POST /events/tickets, for a browser EventSource (which cannot send a key); ignored when a key or token is sent. Never a key itself. */
+                ticket?: string;
+                /** @description The Last-Event-ID to resume after, for a client that cannot send the header (a new EventSource); the header wins */
+                lastEventId?: string;
             };
             header?: {
                 /** @description The id of the last event the caller has (EventSource sends it on reconnect) */
@@ -3374,6 +3407,101 @@ export interface operations {
             };
             /** @description UPSTREAM_UNAVAILABLE */
             503: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description Seconds to wait before trying again, where known */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+        };
+    };
+    EventsController_ticket: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Answer this POST once: a retry with the same key and body within 24 h gets the first answer again (with the header Idempotent-Replayed: true) and causes no second vendor call; the same key with another request, or while the first is still running, is 409 CONFLICT. Failed requests are not kept, so they may be retried with the same key. Upload details (no-store) are never kept: a retry runs again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ticket (answered Cache-Control: no-store, never replayed by Idempotency-Key) */
+            200: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    /** @description true on an answer replayed for a repeated Idempotency-Key */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventTicketDto"];
+                };
+            };
+            /** @description VALIDATION_FAILED: the body is not JSON, or nests too deep */
+            400: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNAUTHENTICATED: no credentials, or unknown ones */
+            401: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description FORBIDDEN: the caller lacks the route's scope */
+            403: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description PAYLOAD_TOO_LARGE: the body is over BODY_LIMIT_BYTES */
+            413: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE: a body that is not application/json */
+            415: {
+                headers: {
+                    /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
+                    "X-Request-Id": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDto"];
+                };
+            };
+            /** @description RATE_LIMITED */
+            429: {
                 headers: {
                     /** @description The caller's X-Request-Id when it sent a sane one, else a new one; also in the access log */
                     "X-Request-Id": string;

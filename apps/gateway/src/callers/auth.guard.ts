@@ -7,7 +7,8 @@ import { SCOPES, Scope } from '../config/callers-config';
 import { GatewayConfig } from '../config/gateway-config';
 import { Authenticator } from './authenticator';
 import { Caller, setCaller } from './caller';
-import { PUBLIC_ROUTE, REQUIRED_SCOPE } from './scopes';
+import { PUBLIC_ROUTE, REQUIRED_SCOPE, STREAM_TICKET_ROUTE } from './scopes';
+import { StreamTickets } from './stream-tickets';
 
 /** With AUTH_DISABLED nobody is checked: every caller is anonymous with every scope. */
 const ANONYMOUS: Caller = { name: 'anonymous', scopes: new Set(SCOPES), via: 'anonymous' };
@@ -22,6 +23,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly authenticator: Authenticator,
     private readonly config: GatewayConfig,
+    private readonly tickets: StreamTickets,
     @InjectThrottlerStorage() private readonly storage: ThrottlerStorage,
   ) {}
 
@@ -36,12 +38,21 @@ export class AuthGuard implements CanActivate {
     }
     const required = this.reflector.getAllAndOverride<Scope>(REQUIRED_SCOPE, targets) ?? 'ops';
     try {
-      setCaller(request, await this.authenticator.authorize(request.headers, required));
+      const ticket = this.reflector.getAllAndOverride<boolean>(STREAM_TICKET_ROUTE, targets) ? ticketOf(request) : null;
+      setCaller(request, ticket === null ? await this.authenticator.authorize(request.headers, required) : await this.fromTicket(ticket, required));
     } catch (error) {
       if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') await this.countFailure(request);
       throw error;
     }
     return true;
+  }
+
+  /** The caller a stream ticket stands for, with the route's scope; refused like an unknown key. */
+  private async fromTicket(ticket: string, required: Scope): Promise<Caller> {
+    const named = await this.tickets.redeem(ticket);
+    const caller = named && this.authenticator.recall(named);
+    if (!caller) throw new GatewayError('UNAUTHENTICATED', { detail: 'the stream ticket is unknown or expired: ask POST /events/tickets for a new one' });
+    return this.authenticator.permit(caller, required);
   }
 
   /**
@@ -54,4 +65,11 @@ export class AuthGuard implements CanActivate {
     const record = await this.storage.increment(`ip:${normalizeIp(request.ip, 64)}`, 60_000, limit, 60_000, 'auth-failures');
     if (record.isBlocked) throw new GatewayError('RATE_LIMITED', { detail: `over ${limit} refused credentials per minute from this address`, retryAfterSeconds: record.timeToBlockExpire });
   }
+}
+
+/** `?ticket=` when the request sends no key or token of its own (those always win). */
+function ticketOf(request: FastifyRequest): string | null {
+  if (request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined) return null;
+  const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+  return typeof ticket === 'string' ? ticket : null;
 }

@@ -38,8 +38,22 @@ export class Authenticator {
   async authorize(headers: Record<string, string | string[] | undefined>, scope: Scope): Promise<Caller> {
     const caller = await this.identify(headers);
     if (caller === null) throw new GatewayError('UNAUTHENTICATED', { detail: 'no known API key or valid JWT was sent (as a Bearer token, or an X-Api-Key header)' });
+    return this.permit(caller, scope);
+  }
+
+  /** The caller, if it holds `scope`; else 403 FORBIDDEN naming the scope. */
+  permit(caller: Caller, scope: Scope): Caller {
     if (!caller.scopes.has(scope)) throw new GatewayError('FORBIDDEN', { detail: `${caller.name} lacks the scope ${scope}`, extensions: { requiredScope: scope } });
     return caller;
+  }
+
+  /**
+   * A caller named earlier (by a stream ticket) as this replica's configuration has it now: a key's current scopes, or
+   * null once its name is gone from AUTH_API_KEYS. A JWT's caller stands as its token said, until the token's `exp`.
+   */
+  recall(caller: Caller): Caller | null {
+    if (caller.via === 'jwt') return this.jwks ? caller : null;
+    return this.keys.find((entry) => entry.caller.name === caller.name)?.caller ?? null;
   }
 
   private fromApiKey(key: string): Caller | null {
@@ -67,7 +81,7 @@ export class Authenticator {
       return null;
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') return null;
-    return { name: payload.sub, scopes: new Set(scopesOf(payload)), via: 'jwt' };
+    return { name: payload.sub, scopes: new Set(scopesOf(payload)), via: 'jwt', expiresAtMs: payload.exp! * 1000 };
   }
 }
 

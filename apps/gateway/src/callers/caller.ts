@@ -7,6 +7,8 @@ export interface Caller {
   name: string;
   scopes: ReadonlySet<Scope>;
   via: 'api-key' | 'jwt' | 'anonymous';
+  /** When the credential stops naming this caller (a JWT's `exp`); none for an API key. */
+  expiresAtMs?: number;
 }
 
 const CALLER = Symbol('caller');

@@ -9,6 +9,7 @@ import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
 import { Authenticator } from './authenticator';
 import { MemoryWindows, RateLimitStorage, RedisWindows, SharedWindows, WindowCounter } from './rate-limit.storage';
+import { StreamTickets } from './stream-tickets';
 
 const MINUTE_MS = 60_000;
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -41,10 +42,19 @@ function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): 
  */
 @Module({
   imports: [
+    RedisModule,
     ThrottlerModule.forRootAsync({ imports: [RedisModule], inject: [GatewayConfig, RedisConnection, LOGGER], useFactory: limits }),
   ],
-  providers: [Authenticator],
-  exports: [Authenticator],
+  providers: [
+    Authenticator,
+    {
+      provide: StreamTickets,
+      inject: [RedisConnection, GatewayConfig, LOGGER],
+      useFactory: (redis: RedisConnection, config: GatewayConfig, logger: Logger) =>
+        new StreamTickets(redis.choose({ redis: (client) => client, memory: () => null }), { keyPrefix: config.cacheKeyPrefix, ttlMs: config.events.ticketTtlSeconds * 1000 }, logger.child({ component: 'stream-tickets' })),
+    },
+  ],
+  exports: [Authenticator, StreamTickets],
 })
 export class CallersModule implements OnApplicationBootstrap {
   constructor(

@@ -4,6 +4,7 @@ import type { Scope } from '../config/callers-config';
 
 export const REQUIRED_SCOPE = 'requiredScope';
 export const PUBLIC_ROUTE = 'publicRoute';
+export const STREAM_TICKET_ROUTE = 'streamTicketRoute';
 
 /** The OpenAPI security schemes a caller may use (declared in docs/openapi.ts). */
 export const SECURITY_SCHEMES = { bearer: 'bearer', apiKey: 'apiKey' } as const;
@@ -24,4 +25,12 @@ export function RequiresScope(scope: Scope): MethodDecorator & ClassDecorator {
 /** A route any caller may reach, known or not: probes and problem pages. It is not rate-limited either. */
 export function PublicRoute(): MethodDecorator & ClassDecorator {
   return applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiSecurity({}));
+}
+
+/**
+ * A route a stream ticket (`?ticket=`, from `POST /events/tickets`) may open when no key or token is sent: the one a
+ * browser's `EventSource` reaches, which cannot send headers. Nowhere else is a credential taken from a URL.
+ */
+export function AcceptsStreamTicket(): MethodDecorator & ClassDecorator {
+  return SetMetadata(STREAM_TICKET_ROUTE, true);
 }

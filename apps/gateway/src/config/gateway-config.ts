@@ -37,7 +37,7 @@ export interface GatewayConfigValues {
   /** The OTLP/HTTP collector traces are exported to (OTEL_EXPORTER_OTLP_ENDPOINT); null: tracing off. */
   otlpEndpoint: string | null;
   /** `GET /events`: how many events the stream keeps for reconnects, and how often an idle stream says it is alive. */
-  events: { streamMaxLength: number; heartbeatMs: number };
+  events: { streamMaxLength: number; heartbeatMs: number; ticketTtlSeconds: number };
   /** Every configured credential value: scrubbed from logs, problems and metrics. */
   secrets: string[];
 }
@@ -93,6 +93,7 @@ export function loadGatewayConfig(given: Env, registrations: readonly ProviderRe
     events: {
       streamMaxLength: integer(env, 'EVENTS_STREAM_MAX_LENGTH', 10_000, 10, 10_000_000),
       heartbeatMs: integer(env, 'EVENTS_HEARTBEAT_MS', 15_000, 100, 300_000),
+      ticketTtlSeconds: integer(env, 'EVENTS_TICKET_TTL_SECONDS', 60, 5, 3600),
     },
     secrets,
   });

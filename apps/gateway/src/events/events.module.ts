@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { CallersModule } from '../callers/callers.module';
 import { LOGGER } from '../config/config.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisConnection } from '../redis/redis-connection';
@@ -30,7 +31,7 @@ function publishedCatalogs(redis: RedisConnection, config: GatewayConfig): Publi
 
 /** Catalog change events: the bus (a Redis stream, or memory), what publishes to it, and `GET /events`. */
 @Module({
-  imports: [RedisModule, WebhooksModule],
+  imports: [RedisModule, WebhooksModule, CallersModule],
   controllers: [EventsController],
   providers: [
     { provide: EVENT_BUS, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: eventBus },

@@ -8,5 +8,6 @@ describe('the access log URL', () => {
 
   it('never shows the value of a parameter named like a credential', () => {
     expect(loggableUrl('/images?api_key=k-123&limit=5&access_token=t-9&Signature=abc&password')).toBe('/images?api_key=[REDACTED]&limit=5&access_token=[REDACTED]&Signature=[REDACTED]&password=[REDACTED]');
+    expect(loggableUrl('/events?ticket=est_abc&type=image.added')).toBe('/events?ticket=[REDACTED]&type=image.added');
   });
 });
