@@ -31,7 +31,13 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
   });
 }
 
+const COUNTED = Symbol('counted');
+
 function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }, cutByCaller?: true): void {
+  // Once per request, whichever of onResponse (on finish or error) and the close of a cut stream comes first.
+  const marked = reply as unknown as Record<symbol, boolean>;
+  if (marked[COUNTED]) return;
+  marked[COUNTED] = true;
   const route = routeOf(request);
   const latencyMs = reply.elapsedTime;
   deps.metrics.onHttpResponse(request.method, route, reply.statusCode, latencyMs);
