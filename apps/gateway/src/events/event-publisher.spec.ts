@@ -1,8 +1,9 @@
 import pino from 'pino';
-import { Image, Operation } from '@images/core';
+import { Image, Operation, RedisClient } from '@images/core';
+import { deleteKeysWithPrefix, testRedisClient, uniquePrefix } from '@images/testing';
 import { MemoryEventBus, StoredEvent } from './event-bus';
 import { EventPublisher } from './event-publisher';
-import { MemoryPublishedCatalogs } from './published-catalogs';
+import { MemoryPublishedCatalogs, RedisPublishedCatalogs } from './published-catalogs';
 
 function image(id: string, name = `image ${id}`): Image {
   return {
@@ -59,5 +60,48 @@ describe('EventPublisher', () => {
     publisher.operationSeen('p', { ...operation, progress: 50 }, 'v2');
     await new Promise((resolve) => setImmediate(resolve));
     expect(events.map((event) => (event.data.operation as Operation).progress)).toEqual([0, 50]);
+  });
+
+  describe('two replicas of one deployment (states shared through Redis)', () => {
+    let redis: RedisClient;
+    let prefix: string;
+    let replicas: EventPublisher[];
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    beforeAll(() => {
+      redis = testRedisClient();
+    });
+    beforeEach(() => {
+      prefix = uniquePrefix('publisher');
+      const bus = new MemoryEventBus(100);
+      bus.subscribe((event) => events.push(event));
+      replicas = [0, 1].map(() => new EventPublisher(bus, new RedisPublishedCatalogs(redis, prefix), pino({ level: 'silent' })));
+    });
+    afterEach(() => deleteKeysWithPrefix(redis, prefix));
+    afterAll(() => redis.quit());
+
+    it('tells an operation state both replicas see once, and its next state once', async () => {
+      const operation = { id: 'p:job', provider: 'p', type: 'create', status: 'running', progress: 0, resourceId: null, error: null } as Operation;
+      for (const replica of replicas) replica.operationSeen('p', operation, 'v1');
+      await settle();
+      for (const replica of replicas) replica.operationSeen('p', { ...operation, status: 'succeeded' } as Operation, 'v2');
+      await settle();
+      expect(events.map((event) => (event.data.operation as Operation).status)).toEqual(['running', 'succeeded']);
+    });
+
+    it('tells the deployment degraded when the first circuit opens, and recovered when the first closes after it', async () => {
+      replicas[0].circuitChanged('p', 'open');
+      await settle();
+      replicas[1].circuitChanged('p', 'open');
+      await settle();
+      replicas[1].circuitChanged('p', 'closed');
+      await settle();
+      replicas[0].circuitChanged('p', 'closed');
+      await settle();
+      expect(events.map((event) => event.type)).toEqual(['provider.degraded', 'provider.recovered']);
+      // A new outage is news again.
+      replicas[0].circuitChanged('p', 'open');
+      await settle();
+      expect(events.map((event) => event.type)).toEqual(['provider.degraded', 'provider.recovered', 'provider.degraded']);
+    });
   });
 });

@@ -4,8 +4,11 @@ import { CircuitStateName, diffCatalog } from '@images/catalog';
 import { EventBus, GatewayEvent, StoredEvent } from './event-bus';
 import { PublishedCatalogs } from './published-catalogs';
 
-/** Operations whose last state this replica remembers, to tell an update from a repeat. */
+/** Operations whose last state this replica remembers, to tell an update from a repeat without asking Redis. */
 const OPERATIONS_REMEMBERED = 1000;
+/** How long the deployment remembers what it last told of an operation, and of a provider's circuit. */
+const OPERATION_STATE_TTL_MS = 24 * 3600_000;
+const CIRCUIT_STATE_TTL_MS = 7 * 24 * 3600_000;
 
 /**
  * Turns what this replica learns into events: a catalog it fetched (diffed against the last published one), a circuit
@@ -34,21 +37,25 @@ export class EventPublisher {
     return next;
   }
 
+  /**
+   * Degraded when a circuit opens from closed, recovered when it closes again (a failed half-open trial is the same
+   * outage). Circuits are per replica; what is told is the deployment's: the first replica whose circuit opens tells
+   * it, the first whose circuit closes after that tells the recovery, and the others' same changes are not news.
+   */
   circuitChanged(provider: string, state: CircuitStateName): void {
     const before = this.circuits.get(provider) ?? 'closed';
     this.circuits.set(provider, state);
-    // Degraded once from closed to open; a failed half-open trial that opens it again is the same outage.
-    if (state === 'open' && before === 'closed') this.send([{ type: 'provider.degraded', provider, data: { provider, circuit: state } }]);
-    else if (state === 'closed' && before !== 'closed') this.send([{ type: 'provider.recovered', provider, data: { provider, circuit: state } }]);
+    if (state === 'open' && before === 'closed') this.sendOnce(`circuit:${provider}`, 'open', CIRCUIT_STATE_TTL_MS, (previous) => previous !== 'open', { type: 'provider.degraded', provider, data: { provider, circuit: state } });
+    else if (state === 'closed' && before !== 'closed') this.sendOnce(`circuit:${provider}`, 'closed', CIRCUIT_STATE_TTL_MS, (previous) => previous !== 'closed', { type: 'provider.recovered', provider, data: { provider, circuit: state } });
   }
 
-  /** An operation as just read from its vendor: an event when it differs from the last state seen here. */
+  /** An operation as just read from its vendor: an event when the deployment has not told this state of it yet. */
   operationSeen(provider: string, operation: Operation, version: string): void {
     const before = this.operations.get(operation.id);
     this.operations.delete(operation.id);
     this.operations.set(operation.id, version);
     if (this.operations.size > OPERATIONS_REMEMBERED) this.operations.delete(this.operations.keys().next().value!);
-    if (before !== version) this.send([{ type: 'operation.updated', provider, data: { provider, operation } }]);
+    if (before !== version) this.sendOnce(`operation:${operation.id}`, version, OPERATION_STATE_TTL_MS, (previous) => previous !== version, { type: 'operation.updated', provider, data: { provider, operation } });
   }
 
   private async diffAndPublish(provider: string, images: readonly Image[]): Promise<void> {
@@ -66,7 +73,11 @@ export class EventPublisher {
     this.onPublished(await this.bus.publish(events));
   }
 
-  private send(events: GatewayEvent[]): void {
-    this.bus.publish(events).then(this.onPublished).catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
+  /** Publishes `event` if swapping the deployment's state of `name` to `value` shows it is news. */
+  private sendOnce(name: string, value: string, ttlMs: number, isNews: (previous: string | null) => boolean, event: GatewayEvent): void {
+    this.published
+      .swapState(name, value, ttlMs)
+      .then(async (previous) => isNews(previous) && this.onPublished(await this.bus.publish([event])))
+      .catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
   }
 }

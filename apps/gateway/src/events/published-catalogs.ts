@@ -10,7 +10,15 @@ export interface PublishedCatalogs {
   /** Null when nothing was ever published for the provider: the first catalog is the baseline, with no events. */
   read(provider: string): Promise<Map<string, ImagePrint> | null>;
   write(provider: string, set: ReadonlyMap<string, ImagePrint>, removed: readonly string[]): Promise<void>;
+  /**
+   * Sets the last published state of a thing (an operation's version, a provider's circuit) and returns the one it
+   * replaces, atomically: of replicas that see the same change, one learns it is new, so one tells it.
+   */
+  swapState(name: string, value: string, ttlMs: number): Promise<string | null>;
 }
+
+/** States kept in process at most, oldest first out. */
+const MEMORY_STATES = 10_000;
 
 export class MemoryPublishedCatalogs implements PublishedCatalogs {
   private readonly byProvider = new Map<string, Map<string, ImagePrint>>();
@@ -25,6 +33,16 @@ export class MemoryPublishedCatalogs implements PublishedCatalogs {
     for (const [id, print] of set) known.set(id, print);
     for (const id of removed) known.delete(id);
     this.byProvider.set(provider, known);
+  }
+
+  private readonly states = new Map<string, string>();
+
+  async swapState(name: string, value: string): Promise<string | null> {
+    const previous = this.states.get(name) ?? null;
+    this.states.delete(name);
+    this.states.set(name, value);
+    if (this.states.size > MEMORY_STATES) this.states.delete(this.states.keys().next().value!);
+    return previous;
   }
 }
 
@@ -58,6 +76,10 @@ export class RedisPublishedCatalogs implements PublishedCatalogs {
     if (entries.length > 0) pipeline.hset(key, ...entries);
     for (let start = 0; start < removed.length; start += FIELDS_PER_COMMAND) pipeline.hdel(key, ...removed.slice(start, start + FIELDS_PER_COMMAND));
     await pipeline.exec();
+  }
+
+  async swapState(name: string, value: string, ttlMs: number): Promise<string | null> {
+    return (await this.client.set(`${this.keyPrefix}{events}:state:${name}`, value, 'PX', ttlMs, 'GET')) as string | null;
   }
 
   private key(provider: string): string {
