@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 // Benchmark (not a test): a 2 GiB CECSTACK download streamed through the gateway, with the gateway's resident
 // memory sampled from /proc while it runs. Usage: npm run bench:download   (env: DOWNLOAD_GIB=2)
+//
+// In the same run, the reference: a bare node:http proxy (bench/download-reference.js, a process of its own) piping the
+// same number of bytes from a loopback upstream that sends one preallocated buffer again and again. Its growth is what
+// Node itself costs for a pipe of that size, the floor the gateway is compared with.
 'use strict';
+const { fork } = require('node:child_process');
+const http = require('node:http');
 const { readFileSync } = require('node:fs');
 const { startVendorSim, spawnGateway, round } = require('./support');
 
@@ -19,6 +25,57 @@ async function post(base, path, body) {
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/** Samples a process' RSS every 50 ms while `work` runs; the growth over the RSS before. */
+async function rssDuring(pid, work) {
+  const before = rssMiB(pid);
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
+  try {
+    return { result: await work(), rss: { before: round(before), peak: round(peak), growth: round(peak - before) } };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function readToEnd(url) {
+  const response = await fetch(url);
+  let received = 0;
+  for await (const chunk of response.body) received += chunk.length;
+  return { status: response.status, received, contentLength: Number(response.headers.get('content-length')) };
+}
+
+/** The bare pipe's growth for `sizeBytes`: an upstream in this process, the proxy in its own. */
+async function referencePipe(sizeBytes) {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  const upstream = http.createServer((request, response) => {
+    let left = sizeBytes;
+    response.writeHead(200, { 'content-length': sizeBytes });
+    const pump = () => {
+      while (left > 0) {
+        const part = left >= chunk.length ? chunk : chunk.subarray(0, left);
+        left -= part.length;
+        if (!response.write(part)) return response.once('drain', pump);
+      }
+      response.end();
+    };
+    pump();
+  });
+  await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  const proxyPort = port + 1;
+  const proxy = fork(require.resolve('./download-reference'), [String(proxyPort), `http://127.0.0.1:${upstream.address().port}/`]);
+  try {
+    await new Promise((resolve, reject) => proxy.once('message', resolve).once('exit', reject));
+    // Settled first, as the gateway is after its set-up requests.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const started = performance.now();
+    const { result, rss } = await rssDuring(proxy.pid, () => readToEnd(`http://127.0.0.1:${proxyPort}/`));
+    return { received: result.received, mibPerSecond: round(result.received / 2 ** 20 / ((performance.now() - started) / 1000)), rssMiB: rss };
+  } finally {
+    proxy.kill();
+    upstream.close();
+  }
 }
 
 async function main() {
@@ -40,10 +97,6 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     }
 
-    const pid = gateway.child.pid;
-    const before = rssMiB(pid);
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 50);
     // What the gateway itself holds (V8 heap and buffers), as its own /metrics reports it.
     let peakHeldMiB = 0;
     const heldNow = async () => {
@@ -54,20 +107,19 @@ async function main() {
     const heldBefore = await heldNow();
     const metricsSampler = setInterval(() => heldNow().then((v) => (peakHeldMiB = Math.max(peakHeldMiB, v)), () => undefined), 250);
     const started = performance.now();
-    const response = await fetch(`${gateway.base}/images/${id}/file`);
-    let received = 0;
-    for await (const chunk of response.body) received += chunk.length;
+    const { result: read, rss } = await rssDuring(gateway.child.pid, () => readToEnd(`${gateway.base}/images/${id}/file`));
     const seconds = (performance.now() - started) / 1000;
-    clearInterval(sampler);
     clearInterval(metricsSampler);
     const result = {
-      sizeBytes, received, status: response.status, contentLength: Number(response.headers.get('content-length')),
-      seconds: round(seconds, 2), mibPerSecond: round(received / 2 ** 20 / seconds),
-      gatewayRssMiB: { before: round(before), peak: round(peak), growth: round(peak - before) },
+      sizeBytes, ...read, seconds: round(seconds, 2), mibPerSecond: round(read.received / 2 ** 20 / seconds),
+      gatewayRssMiB: rss,
       gatewayHeapPlusBuffersMiB: { before: round(heldBefore), peak: round(peakHeldMiB), growth: round(peakHeldMiB - heldBefore) },
     };
+    const reference = await referencePipe(sizeBytes);
+    result.referenceBareNodePipe = reference;
+    result.growthRatio = round(result.gatewayRssMiB.growth / reference.rssMiB.growth, 2);
     console.log(JSON.stringify(result, null, 2));
-    if (received !== sizeBytes) process.exitCode = 1;
+    if (read.received !== sizeBytes || reference.received !== sizeBytes) process.exitCode = 1;
   } finally {
     await gateway.stop();
     await sim.close();
