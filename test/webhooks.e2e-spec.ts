@@ -1,55 +1,31 @@
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Image } from '@images/core';
 import { Gateway, getJson, sendJson, startGateway } from './support/stack';
 import { eventually, useSim } from './support/suite-setup';
+import { startWebhookReceiver, WebhookReceiver } from './support/webhook-receiver';
 
 // Issue 13 item 3 end to end: a rename through the gateway becomes an image.changed delivered to WEBHOOKS_FILE's
-// receivers, signed (Standard Webhooks), retried after a 500 under the same delivery id, and never waited for.
+// receivers, signed (Standard Webhooks), retried after a 500 under the same delivery id, and never waited for; with
+// Redis read from the events stream by a consumer group (durable), without it from this replica's own events.
 const SECRET = 'a-webhook-secret-of-enough-bytes';
 
-interface Delivery { headers: IncomingMessage['headers']; body: string; status: number }
-
-async function receiver(answer: (n: number) => number | 'hang'): Promise<{ url: string; deliveries: Delivery[]; close(): Promise<void> }> {
-  const deliveries: Delivery[] = [];
-  const held: ServerResponse[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => (body += chunk));
-    request.on('end', () => {
-      const status = answer(deliveries.length + 1);
-      deliveries.push({ headers: request.headers, body, status: status === 'hang' ? 0 : status });
-      if (status === 'hang') return void held.push(response);
-      response.writeHead(status).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    deliveries,
-    close: async () => {
-      for (const response of held) response.destroy();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
-describe('webhooks', () => {
+describe.each([
+  ['with Redis', true, /^dlv_\d+-\d+$/],
+  ['without Redis', false, /^dlv_[0-9a-f-]{36}$/],
+])('webhooks %s', (_name, redis, deliveryId) => {
   const suite = useSim();
   let dir: string;
   let gateway: Gateway;
-  let flaky: Awaited<ReturnType<typeof receiver>>;
-  let hanging: Awaited<ReturnType<typeof receiver>>;
+  let flaky: WebhookReceiver;
+  let hanging: WebhookReceiver;
   const list = async () => (await getJson(`${gateway.url}/images?provider=didi&limit=200`)).body.items as Image[];
 
   beforeAll(async () => {
-    flaky = await receiver((n) => (n === 1 ? 500 : 200));
-    hanging = await receiver(() => 'hang');
+    flaky = await startWebhookReceiver((n) => (n === 1 ? 500 : 200));
+    hanging = await startWebhookReceiver(() => 'hang');
     dir = mkdtempSync(join(tmpdir(), 'webhooks-e2e-'));
     const file = join(dir, 'webhooks.yaml');
     writeFileSync(file, `webhooks:
@@ -62,13 +38,14 @@ describe('webhooks', () => {
     events: ["*"]
     secret: ${SECRET}
 `);
-    gateway = await startGateway(suite.sim, { env: { WEBHOOKS_FILE: file, CACHE_TTL_SECONDS: '300' } });
+    gateway = await startGateway(suite.sim, { redis, env: { WEBHOOKS_FILE: file, CACHE_TTL_SECONDS: '300' } });
     await list();
   });
   afterAll(async () => {
+    // The hanging receiver first: the gateway's close waits for the attempts in flight (up to their timeout).
+    await hanging?.close();
     await gateway?.close();
     await flaky?.close();
-    await hanging?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -83,8 +60,10 @@ describe('webhooks', () => {
     expect(flaky.deliveries.map((delivery) => delivery.status)).toEqual([500, 200]);
     const [first, second] = flaky.deliveries;
     expect(second.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(second.headers['webhook-id']).toMatch(deliveryId);
     expect(second.body).toBe(first.body);
     const event = JSON.parse(second.body);
+    if (redis) expect(second.headers['webhook-id']).toBe(`dlv_${event.id}`);
     expect(event).toMatchObject({ type: 'image.changed', id: expect.stringMatching(/^\d+-\d+$/), data: { provider: 'didi', image: { id: image.id, name: 'e2e webhook renamed' } } });
     const signed = `${second.headers['webhook-id']}.${second.headers['webhook-timestamp']}.${second.body}`;
     expect(second.headers['webhook-signature']).toBe(`v1,${createHmac('sha256', SECRET).update(signed).digest('base64')}`);

@@ -1,4 +1,4 @@
-import type { Cluster, Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 
 /**
  * The shared store's client: one server (or a Sentinel's master), or a Redis Cluster. Both speak the same commands;
@@ -18,4 +18,17 @@ export async function closeRedisClient(client: RedisClient): Promise<void> {
     return;
   }
   if (!client.isCluster) client.disconnect();
+}
+
+/**
+ * A connection of its own for blocking reads (XREAD, XREADGROUP … BLOCK): on the shared client they would hold up
+ * every command behind them. Its command timeout outlasts the block, which the shared client's (500 ms) would cut.
+ */
+export function duplicateForBlocking(client: RedisClient, blockMs: number): RedisClient {
+  const commandTimeout = blockMs + 2000;
+  const duplicate: RedisClient = client instanceof Cluster
+    ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, commandTimeout } })
+    : client.duplicate({ commandTimeout });
+  duplicate.on('error', () => undefined);
+  return duplicate;
 }

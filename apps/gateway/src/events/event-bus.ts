@@ -1,5 +1,4 @@
-import { Cluster } from 'ioredis';
-import type { RedisClient } from '@images/core';
+import { duplicateForBlocking, type RedisClient } from '@images/core';
 import type { Logger } from 'pino';
 
 export const EVENT_TYPES = ['image.added', 'image.changed', 'image.removed', 'operation.updated', 'provider.degraded', 'provider.recovered'] as const;
@@ -110,7 +109,13 @@ const READ_BLOCK_MS = 5000;
 const READ_COUNT = 500;
 const RETRY_MS = 1000;
 
-type StreamEntries = Array<[id: string, fields: string[]]>;
+/** Entries as XRANGE, XREAD and XREADGROUP answer; XAUTOCLAIM on Redis 6.2 gives null fields for a deleted one. */
+export type StreamEntries = Array<[id: string, fields: string[] | null]>;
+
+/** The deployment's stream: one hash tag with the published catalogs, so a Redis Cluster serves them from one slot. */
+export function eventStreamKey(prefix: string): string {
+  return `${prefix}{events}:stream`;
+}
 
 /**
  * A Redis stream per deployment (`{prefix}{events}:stream`, one hash slot), trimmed to `maxLength` on every XADD.
@@ -168,14 +173,7 @@ export class RedisEventBus implements EventBus {
   }
 
   private startReading(): void {
-    // Blocking reads never run on the shared client: they would hold up every other command behind them.
-    // Its own command timeout: the shared client's (500 ms) would cut every blocking read short.
-    const commandTimeout = READ_BLOCK_MS + 2000;
-    const client = this.client;
-    const reader: RedisClient = client instanceof Cluster
-      ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, commandTimeout } })
-      : client.duplicate({ commandTimeout });
-    reader.on('error', () => undefined);
+    const reader = duplicateForBlocking(this.client, READ_BLOCK_MS);
     this.reader = reader;
     // From the stream's last id (not `$`, which would skip what is added between two reads).
     this.start = this.latestId();
@@ -210,15 +208,16 @@ export class RedisEventBus implements EventBus {
 }
 
 function parseEntries(entries: StreamEntries): StoredEvent[] {
-  const events: StoredEvent[] = [];
-  for (const [id, fields] of entries) {
-    const at = fields.indexOf('e');
-    if (at < 0) continue;
-    try {
-      events.push({ ...(JSON.parse(fields[at + 1]) as GatewayEvent), id });
-    } catch {
-      // An entry this build cannot read is skipped, not fatal to the stream.
-    }
+  return entries.map(([id, fields]) => parseEntry(id, fields)).filter((event) => event !== null);
+}
+
+/** An entry as published, or null when this build cannot read it (skipped, never fatal to the stream). */
+export function parseEntry(id: string, fields: string[] | null): StoredEvent | null {
+  const at = fields?.indexOf('e') ?? -1;
+  if (at < 0) return null;
+  try {
+    return { ...(JSON.parse(fields![at + 1]) as GatewayEvent), id };
+  } catch {
+    return null;
   }
-  return events;
 }

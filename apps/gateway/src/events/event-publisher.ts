@@ -23,7 +23,7 @@ export class EventPublisher {
     private readonly bus: EventBus,
     private readonly published: PublishedCatalogs,
     private readonly logger: Logger,
-    /** The events this replica published (each is published by one replica): webhooks deliver these. */
+    /** The events this replica published (each is published by one replica): webhooks deliver these without Redis. */
     private readonly onPublished: (events: readonly StoredEvent[]) => void = () => undefined,
   ) {}
 

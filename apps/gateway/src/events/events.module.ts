@@ -6,7 +6,7 @@ import { GatewayConfig } from '../config/gateway-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
 import { Webhooks, WebhooksModule } from '../webhooks/webhooks.module';
-import { EventBus, MemoryEventBus, RedisEventBus } from './event-bus';
+import { EventBus, MemoryEventBus, RedisEventBus, eventStreamKey } from './event-bus';
 import { EventPublisher } from './event-publisher';
 import { EventStreams } from './event-streams';
 import { EventsController } from './events.controller';
@@ -19,8 +19,7 @@ const PUBLISHED_CATALOGS = Symbol('PUBLISHED_CATALOGS');
 function eventBus(redis: RedisConnection, config: GatewayConfig, logger: Logger): EventBus {
   const { streamMaxLength } = config.events;
   return redis.choose<EventBus>({
-    // A hash tag: the stream and the published catalogs share one Redis Cluster slot.
-    redis: (client) => new RedisEventBus(client, `${config.cacheKeyPrefix}{events}:stream`, streamMaxLength, logger.child({ component: 'events' })),
+    redis: (client) => new RedisEventBus(client, eventStreamKey(config.cacheKeyPrefix), streamMaxLength, logger.child({ component: 'events' })),
     memory: () => new MemoryEventBus(streamMaxLength),
   });
 }
@@ -40,7 +39,7 @@ function publishedCatalogs(redis: RedisConnection, config: GatewayConfig): Publi
       provide: EventPublisher,
       inject: [EVENT_BUS, PUBLISHED_CATALOGS, LOGGER, Webhooks],
       useFactory: (bus: EventBus, published: PublishedCatalogs, logger: Logger, webhooks: Webhooks) =>
-        new EventPublisher(bus, published, logger.child({ component: 'events' }), (events) => events.forEach((event) => webhooks.deliver(event))),
+        new EventPublisher(bus, published, logger.child({ component: 'events' }), webhooks.deliverPublished ?? undefined),
     },
     {
       provide: EventStreams,

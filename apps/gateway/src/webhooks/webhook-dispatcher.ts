@@ -33,16 +33,26 @@ export interface DeliveryObserver {
   warn(fields: Record<string, unknown>, message: string): void;
 }
 
+/** A delivery read from the Redis stream: it outlives this process, so its id and its end are the reader's. */
+export interface DurableDelivery {
+  /** The `webhook-id`, derived from the stream entry: the same on every attempt and on every replica. */
+  id: string;
+  /** Delivered (2xx) or failed (attempts spent): the entry may be acknowledged. Not called for one left at close. */
+  settled(outcome: 'delivered' | 'failed'): void;
+}
+
 interface Delivery {
   id: string;
   body: string;
   attempt: number;
+  settled?: DurableDelivery['settled'];
 }
 
 /**
- * Signed deliveries to the receivers of WEBHOOKS_FILE: at least once while the process lives (a delivery is retried
- * with backoff until a 2xx or maxAttempts), each under one `webhook-id` across its attempts, and never on the path of
- * the request that caused the event: `dispatch` only queues.
+ * Signed deliveries to the receivers of WEBHOOKS_FILE, retried with backoff until a 2xx or maxAttempts, each under one
+ * `webhook-id` across its attempts, and never on the path of the request that caused the event: it only queues.
+ * `dispatch`: at least once while the process lives (no Redis). `dispatchTo`: a stream entry, which the reader
+ * acknowledges when it is settled (webhook-stream-reader.ts).
  */
 export class WebhookDispatcher {
   private readonly lanes: Lane[];
@@ -55,32 +65,42 @@ export class WebhookDispatcher {
     for (const lane of this.lanes) if (lane.target.events.has(event.type)) lane.push(event);
   }
 
-  /** Stops retrying; attempts in flight end by their timeout. What is still queued is lost (logged). */
-  close(): void {
-    for (const lane of this.lanes) lane.close();
+  /** One receiver's delivery of a stream entry (the reader filtered it by type and bounds what it hands over). */
+  dispatchTo(webhook: string, event: WebhookEvent, durable: DurableDelivery): void {
+    this.lanes.find((lane) => lane.target.name === webhook)?.push(event, durable);
+  }
+
+  /**
+   * Stops retrying; resolves once the attempts in flight have ended (by their timeout at worst). What is still queued
+   * is lost (logged), but a durable delivery, which stays pending in the stream for another replica.
+   */
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => lane.close()));
   }
 }
 
 /** One receiver's queue: its own concurrency and backoff, so a slow receiver never delays another. */
 class Lane {
   private readonly queue: Delivery[] = [];
-  private inFlight = 0;
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
 
   constructor(readonly target: WebhookTarget, private readonly observer: DeliveryObserver, private readonly options: DispatcherOptions) {}
 
-  push(event: WebhookEvent): void {
+  push(event: WebhookEvent, durable?: DurableDelivery): void {
     if (this.closed) return;
     const body = JSON.stringify({ id: event.id, type: event.type, data: event.data });
-    this.enqueue({ id: `dlv_${randomUUID()}`, body, attempt: 1 });
+    this.enqueue({ id: durable?.id ?? `dlv_${randomUUID()}`, body, attempt: 1, settled: durable?.settled });
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
-    if (this.queue.length > 0) this.observer.warn({ webhook: this.target.name, queued: this.queue.length }, 'webhook deliveries not sent before shutdown');
+    const lost = this.queue.filter((delivery) => !delivery.settled).length;
+    if (lost > 0) this.observer.warn({ webhook: this.target.name, queued: lost }, 'webhook deliveries not sent before shutdown');
     this.queue.length = 0;
+    await Promise.all(this.inFlight);
   }
 
   private enqueue(delivery: Delivery): void {
@@ -93,21 +113,26 @@ class Lane {
   }
 
   private pump(): void {
-    while (!this.closed && this.inFlight < this.options.concurrency && this.queue.length > 0) {
-      const delivery = this.queue.shift()!;
-      this.inFlight++;
-      void this.attempt(delivery).finally(() => {
-        this.inFlight--;
+    while (!this.closed && this.inFlight.size < this.options.concurrency && this.queue.length > 0) {
+      const attempt: Promise<void> = this.attempt(this.queue.shift()!).finally(() => {
+        this.inFlight.delete(attempt);
         this.pump();
       });
+      this.inFlight.add(attempt);
     }
   }
 
   private async attempt(delivery: Delivery): Promise<void> {
     const failure = await this.send(delivery);
-    if (failure === null) return this.observer.onDelivery(this.target.name, 'delivered');
+    if (failure === null) {
+      this.observer.onDelivery(this.target.name, 'delivered');
+      return delivery.settled?.('delivered');
+    }
+    // Closing: a durable delivery stays pending, and another replica (or the next start) tries it again.
+    if (this.closed && delivery.settled) return this.observer.onDelivery(this.target.name, 'retried');
     if (delivery.attempt >= this.options.maxAttempts || this.closed) {
       this.observer.onDelivery(this.target.name, 'failed');
+      delivery.settled?.('failed');
       this.observer.warn({ webhook: this.target.name, delivery: delivery.id, attempts: delivery.attempt, reason: failure }, 'webhook delivery given up');
       return;
     }
