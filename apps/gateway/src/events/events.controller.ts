@@ -6,6 +6,7 @@ import { AcceptsStreamTicket, RequiresScope } from '../callers/scopes';
 import { StreamTickets } from '../callers/stream-tickets';
 import { validationFailed } from '../common/validation';
 import { ApiProblems } from '../docs/openapi';
+import { AnswersOnce } from '../idempotency/idempotency.interceptor';
 import { ProviderDirectory } from '../providers/provider-directory';
 import { EVENT_TYPES, EventType } from './event-bus';
 import { EventStreams } from './event-streams';
@@ -51,6 +52,8 @@ export class EventsController {
     await reply.send(body);
   }
 
+  // Like every POST, it honours Idempotency-Key; its answer is no-store, so a repeat is a new ticket, never a replay.
+  @AnswersOnce()
   @Post('tickets')
   @HttpCode(200)
   @ApiOperation({ summary: 'A short-lived ticket that opens GET /events?ticket=… as this caller: for a browser EventSource, which cannot send a key' })

@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Inject, Module, OnApplicationShutdown } from
 import type { Logger } from 'pino';
 import { CallersModule } from '../callers/callers.module';
 import { LOGGER } from '../config/config.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { GatewayConfig } from '../config/gateway-config';
 import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
@@ -30,7 +31,7 @@ function publishedCatalogs(redis: RedisConnection, config: GatewayConfig): Publi
 
 /** Catalog change events: the bus (a Redis stream, or memory), what publishes to it, and `GET /events`. */
 @Module({
-  imports: [RedisModule, WebhooksModule, CallersModule],
+  imports: [RedisModule, WebhooksModule, CallersModule, IdempotencyModule],
   controllers: [EventsController],
   providers: [
     { provide: EVENT_BUS, inject: [RedisConnection, GatewayConfig, LOGGER], useFactory: eventBus },
