@@ -95,7 +95,7 @@ async function main() {
       latencies.push(frame.at - started);
     }
     stream.close();
-    const latency = percentiles(latencies);
+    const latency = { ...percentiles(latencies), slowestMs: [...latencies].sort((x, y) => y - x).slice(0, 5).map((ms) => round(ms)), firstMs: round(latencies[0]) };
     console.log(JSON.stringify({ writeToEventOnOtherReplica: latency }));
 
     // 2. open streams on B until its RSS has grown 64 MiB (or MAX_STREAMS)
