@@ -1,4 +1,3 @@
-import { Stream } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { callerOf } from '../callers/caller';
@@ -6,6 +5,7 @@ import { problemOf, sourcesOf } from '../common/request-log';
 import type { LifecycleService } from '../health/lifecycle.service';
 import type { MetricsService } from '../metrics/metrics.service';
 import { isQuietRoute, traceFieldsOf } from '../tracing/request-spans';
+import { StreamCut, onStreamCut } from './stream-cut';
 
 /**
  * Every answer carries its request id; while draining, every answer closes its connection (a kept-alive socket would
@@ -20,9 +20,7 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     if (deps.lifecycle.phase === 'draining') reply.header('Connection', 'close');
-    // A streamed answer (an event stream, a download) that the caller cuts never finishes, so onResponse never runs
-    // for it: its line is written when its socket closes instead.
-    if (payload instanceof Stream) reply.raw.once('close', () => reply.raw.writableFinished || countAndLog(request, reply, deps, true));
+    onStreamCut(reply, payload, (why) => countAndLog(request, reply, deps, why));
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
@@ -33,7 +31,7 @@ export function addRequestHooks(fastify: FastifyInstance, deps: { metrics: Metri
 
 const COUNTED = Symbol('counted');
 
-function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }, cutByCaller?: true): void {
+function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metrics: MetricsService; logger: Logger }, cut?: StreamCut): void {
   // Once per request, whichever of onResponse (on finish or error) and the close of a cut stream comes first.
   const marked = reply as unknown as Record<symbol, boolean>;
   if (marked[COUNTED]) return;
@@ -48,7 +46,7 @@ function countAndLog(request: FastifyRequest, reply: FastifyReply, deps: { metri
     {
       reqId: request.id, method: request.method, url: loggableUrl(request.url), route, status: reply.statusCode, latencyMs: Math.round(latencyMs),
       caller: callerOf(request)?.name, remoteAddress: request.ip, sources: sourcesOf(request), problem: problemOf(request),
-      traceId: traced?.traceId, spanId: traced?.spanId, cutByCaller,
+      traceId: traced?.traceId, spanId: traced?.spanId, cut,
     },
     'request',
   );
@@ -62,9 +60,18 @@ export function loggableUrl(url: string): string {
   if (start < 0) return url;
   const pairs = url.slice(start + 1).split('&').map((pair) => {
     const name = pair.split('=', 1)[0];
-    return SECRET_PARAMETER.test(name) ? `${name}=[REDACTED]` : pair;
+    // Tested as the query parser reads it: `%74icket` is a ticket too.
+    return SECRET_PARAMETER.test(decodedName(name)) ? `${name}=[REDACTED]` : pair;
   });
   return `${url.slice(0, start)}?${pairs.join('&')}`;
+}
+
+function decodedName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, ' '));
+  } catch {
+    return name;
+  }
 }
 
 function routeOf(request: FastifyRequest): string {

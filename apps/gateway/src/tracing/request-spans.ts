@@ -1,7 +1,8 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Context, type Tracer } from '@opentelemetry/api';
 import { ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_URL_PATH } from '@opentelemetry/semantic-conventions';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SPAN_ATTRIBUTES } from '@images/core';
+import { onStreamCut } from '../http/stream-cut';
 
 const TRACE_CONTEXT = Symbol('traceContext');
 
@@ -40,16 +41,25 @@ export function addRequestSpans(fastify: FastifyInstance, tracer: Tracer): void 
     if (traced) context.with(traced, done);
     else done();
   });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (spanOf(request)) onStreamCut(reply, payload, (why) => endSpan(request, reply, why === 'source'));
+    done(null, payload);
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const span = spanOf(request);
-    if (span) {
-      span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
-      // A 4xx is the caller's mistake, not the gateway's failure (OpenTelemetry's HTTP server convention).
-      if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-      span.end();
-    }
+    endSpan(request, reply, false);
     done();
   });
+}
+
+function endSpan(request: FastifyRequest, reply: FastifyReply, sourceFailed: boolean): void {
+  const span = spanOf(request);
+  // Once: a cut stream's response may still error, which runs onResponse too.
+  if (!span?.isRecording()) return;
+  span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, reply.statusCode);
+  // A 4xx is the caller's mistake, not the gateway's failure (OpenTelemetry's HTTP server convention); a stream whose
+  // source failed after its headers went out is the gateway's, whatever the status said.
+  if (reply.statusCode >= 500 || sourceFailed) span.setStatus({ code: SpanStatusCode.ERROR });
+  span.end();
 }
 
 function spanOf(request: FastifyRequest) {
