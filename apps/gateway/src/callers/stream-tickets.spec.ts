@@ -60,9 +60,22 @@ describe('stream tickets', () => {
     expect(await replica().redeem(ticket)).toBeNull();
   });
 
-  it('never outlives the token it was asked with', async () => {
+  it('never outlives the token it was asked with, and is not issued for one already past its exp', async () => {
     const { expiresAt } = await replica().issue({ ...READER, via: 'jwt', expiresAtMs: clock + 10_000 });
     expect(expiresAt.getTime()).toBe(clock + 10_000);
+    // A verifier's clock tolerance lets such a token through; a ticket born expired would only fail later.
+    await expect(replica().issue({ ...READER, via: 'jwt', expiresAtMs: clock - 1 })).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+  });
+
+  it('answers 503, not "unknown", when Redis fails for a ticket this replica does not hold', async () => {
+    const { ticket } = await replica().issue(READER);
+    // A real client to a port nothing listens on: Redis down, as the other replica sees it.
+    const down = testRedisClient(1, { lazy: true });
+    const elsewhere = new StreamTickets(down, { keyPrefix: prefix, ttlMs: TTL_MS }, quiet, now);
+    await expect(elsewhere.redeem(ticket)).rejects.toMatchObject({ code: 'UPSTREAM_UNAVAILABLE' });
+    // Malformed tickets are refused before any Redis call.
+    expect(await elsewhere.redeem('not-a-ticket')).toBeNull();
+    down.disconnect();
   });
 
   it('refuses unknown and malformed tickets, and records of another shape', async () => {

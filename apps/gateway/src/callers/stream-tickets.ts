@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { RedisClient } from '@images/core';
+import { GatewayError, type RedisClient } from '@images/core';
 import type { Logger } from 'pino';
 import { SCOPES, Scope } from '../config/callers-config';
 import { Caller } from './caller';
@@ -40,6 +40,8 @@ export class StreamTickets {
   async issue(caller: Caller): Promise<IssuedTicket> {
     const ticket = TICKET_PREFIX + randomBytes(32).toString('base64url');
     const expiresAtMs = Math.min(this.now() + this.options.ttlMs, caller.expiresAtMs ?? Infinity);
+    // A token taken within the verifier's clock tolerance may be past its `exp` already: no ticket born expired.
+    if (expiresAtMs <= this.now()) throw new GatewayError('UNAUTHENTICATED', { detail: 'the token has expired' });
     const record: TicketRecord = { name: caller.name, via: caller.via, scopes: [...caller.scopes], expiresAtMs };
     const hash = hashOf(ticket);
     this.remember(hash, record);
@@ -53,7 +55,10 @@ export class StreamTickets {
     return { ticket, expiresAt: new Date(expiresAtMs) };
   }
 
-  /** The caller a live ticket stands for; null for a malformed, unknown or expired one. */
+  /**
+   * The caller a live ticket stands for; null for a malformed, unknown or expired one. When Redis fails and the ticket
+   * is not known here, 503: the ticket may be good, and its caller is not to be counted as guessing.
+   */
   async redeem(ticket: string): Promise<Caller | null> {
     if (!TICKET_SHAPE.test(ticket)) return null;
     const hash = hashOf(ticket);
@@ -64,12 +69,13 @@ export class StreamTickets {
 
   private async fromRedis(hash: string): Promise<TicketRecord | null> {
     if (!this.redis) return null;
+    let stored: string | null;
     try {
-      const stored = await this.redis.get(this.keyOf(hash));
-      return stored === null ? null : parseRecord(stored);
+      stored = await this.redis.get(this.keyOf(hash));
     } catch {
-      return null;
+      throw new GatewayError('UPSTREAM_UNAVAILABLE', { detail: 'stream tickets cannot be checked now: the shared store does not answer', retryAfterSeconds: 1 });
     }
+    return stored === null ? null : parseRecord(stored);
   }
 
   private remember(hash: string, record: TicketRecord): void {
