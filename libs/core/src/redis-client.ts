@@ -26,9 +26,11 @@ export async function closeRedisClient(client: RedisClient): Promise<void> {
  */
 export function duplicateForBlocking(client: RedisClient, blockMs: number): RedisClient {
   const commandTimeout = blockMs + 2000;
+  // Connected at once, and its one read at a time may wait for the connection: the shared client's options (lazy, no
+  // offline queue) would refuse the first read of every start.
   const duplicate: RedisClient = client instanceof Cluster
-    ? client.duplicate(undefined, { redisOptions: { ...client.options.redisOptions, commandTimeout } })
-    : client.duplicate({ commandTimeout });
+    ? client.duplicate(undefined, { lazyConnect: false, enableOfflineQueue: true, redisOptions: { ...client.options.redisOptions, commandTimeout } })
+    : client.duplicate({ commandTimeout, lazyConnect: false, enableOfflineQueue: true });
   duplicate.on('error', () => undefined);
   return duplicate;
 }
