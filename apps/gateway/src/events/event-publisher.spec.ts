@@ -66,7 +66,8 @@ describe('EventPublisher', () => {
     let redis: RedisClient;
     let prefix: string;
     let replicas: EventPublisher[];
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const settle = () => sleep(50);
     beforeAll(() => {
       redis = testRedisClient();
     });
@@ -86,6 +87,49 @@ describe('EventPublisher', () => {
       for (const replica of replicas) replica.operationSeen('p', { ...operation, status: 'succeeded' } as Operation, 'v2');
       await settle();
       expect(events.map((event) => (event.data.operation as Operation).status)).toEqual(['running', 'succeeded']);
+    });
+
+    it('lets "degraded" lapse when no replica renews it, so the next outage is told; a trip again renews it', async () => {
+      const bus = new MemoryEventBus(100);
+      bus.subscribe((event) => events.push(event));
+      const [a, b, c] = [0, 1, 2].map(() => new EventPublisher(bus, new RedisPublishedCatalogs(redis, prefix), pino({ level: 'silent' }), undefined, 1000));
+      a.circuitChanged('p', 'open');
+      await sleep(600);
+      // A failed half-open trial on A renews the state: B's trip 1.2 s after the first is the same outage.
+      a.circuitChanged('p', 'half-open');
+      a.circuitChanged('p', 'open');
+      await sleep(600);
+      b.circuitChanged('p', 'open');
+      await settle();
+      expect(events.map((event) => event.type)).toEqual(['provider.degraded']);
+      // A and B are gone without closing: the state lapses, and C's trip is a new outage to tell.
+      await sleep(1200);
+      c.circuitChanged('p', 'open');
+      await settle();
+      expect(events.map((event) => event.type)).toEqual(['provider.degraded', 'provider.degraded']);
+    });
+
+    it('puts the state back when the publish fails, so the next replica to see it tells it', async () => {
+      class FailingOnce extends MemoryEventBus {
+        private failed = false;
+        override async publish(batch: Parameters<MemoryEventBus['publish']>[0]) {
+          if (!this.failed) {
+            this.failed = true;
+            throw new Error('stream unavailable');
+          }
+          return super.publish(batch);
+        }
+      }
+      const bus = new FailingOnce(100);
+      bus.subscribe((event) => events.push(event));
+      const [a, b] = [0, 1].map(() => new EventPublisher(bus, new RedisPublishedCatalogs(redis, prefix), pino({ level: 'silent' })));
+      const operation = { id: 'p:job2', provider: 'p', type: 'create', status: 'succeeded', progress: 100, resourceId: null, error: null } as Operation;
+      a.operationSeen('p', operation, 'v9');
+      await settle();
+      expect(events).toEqual([]);
+      b.operationSeen('p', operation, 'v9');
+      await settle();
+      expect(events.map((event) => (event.data.operation as Operation).id)).toEqual(['p:job2']);
     });
 
     it('tells the deployment degraded when the first circuit opens, and recovered when the first closes after it', async () => {

@@ -6,9 +6,14 @@ import { PublishedCatalogs } from './published-catalogs';
 
 /** Operations whose last state this replica remembers, to tell an update from a repeat without asking Redis. */
 const OPERATIONS_REMEMBERED = 1000;
-/** How long the deployment remembers what it last told of an operation, and of a provider's circuit. */
+/** How long the deployment remembers what it last told of an operation, and that a provider recovered. */
 const OPERATION_STATE_TTL_MS = 24 * 3600_000;
-const CIRCUIT_STATE_TTL_MS = 7 * 24 * 3600_000;
+const RECOVERED_STATE_TTL_MS = 7 * 24 * 3600_000;
+/**
+ * "Degraded" lapses unless a replica's circuit trips again (each failed half-open trial renews it): if every replica
+ * that saw the outage is gone, the next outage is told, not taken for the old one.
+ */
+export const degradedStateTtlMs = (circuitHalfOpenAfterMs: number): number => Math.max(60_000, 3 * circuitHalfOpenAfterMs);
 
 /**
  * Turns what this replica learns into events: a catalog it fetched (diffed against the last published one), a circuit
@@ -25,6 +30,7 @@ export class EventPublisher {
     private readonly logger: Logger,
     /** The events this replica published (each is published by one replica): webhooks deliver these without Redis. */
     private readonly onPublished: (events: readonly StoredEvent[]) => void = () => undefined,
+    private readonly degradedTtlMs = degradedStateTtlMs(10_000),
   ) {}
 
   catalogStored(provider: string, images: readonly Image[]): Promise<void> {
@@ -45,8 +51,9 @@ export class EventPublisher {
   circuitChanged(provider: string, state: CircuitStateName): void {
     const before = this.circuits.get(provider) ?? 'closed';
     this.circuits.set(provider, state);
-    if (state === 'open' && before === 'closed') this.sendOnce(`circuit:${provider}`, 'open', CIRCUIT_STATE_TTL_MS, (previous) => previous !== 'open', { type: 'provider.degraded', provider, data: { provider, circuit: state } });
-    else if (state === 'closed' && before !== 'closed') this.sendOnce(`circuit:${provider}`, 'closed', CIRCUIT_STATE_TTL_MS, (previous) => previous !== 'closed', { type: 'provider.recovered', provider, data: { provider, circuit: state } });
+    // Every trip renews "degraded" (news only if it had lapsed or said recovered); only a trip from closed starts one.
+    if (state === 'open' && before !== 'open') this.sendOnce(`circuit:${provider}`, 'open', this.degradedTtlMs, (previous) => previous !== 'open', { type: 'provider.degraded', provider, data: { provider, circuit: state } });
+    else if (state === 'closed' && before !== 'closed') this.sendOnce(`circuit:${provider}`, 'closed', RECOVERED_STATE_TTL_MS, (previous) => previous !== 'closed', { type: 'provider.recovered', provider, data: { provider, circuit: state } });
   }
 
   /** An operation as just read from its vendor: an event when the deployment has not told this state of it yet. */
@@ -73,11 +80,21 @@ export class EventPublisher {
     this.onPublished(await this.bus.publish(events));
   }
 
-  /** Publishes `event` if swapping the deployment's state of `name` to `value` shows it is news. */
+  /**
+   * Publishes `event` if swapping the deployment's state of `name` to `value` shows it is news. If the publish fails,
+   * the state is put back, so another replica (or this one, next time) tells it instead of nobody.
+   */
   private sendOnce(name: string, value: string, ttlMs: number, isNews: (previous: string | null) => boolean, event: GatewayEvent): void {
-    this.published
-      .swapState(name, value, ttlMs)
-      .then(async (previous) => isNews(previous) && this.onPublished(await this.bus.publish([event])))
-      .catch((error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published'));
+    const warn = (error: unknown) => this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'events not published');
+    void this.published.swapState(name, value, ttlMs).then(async (previous) => {
+      if (!isNews(previous)) return;
+      try {
+        this.onPublished(await this.bus.publish([event]));
+      } catch (error) {
+        warn(error);
+        await this.published.restoreState(name, value, previous, ttlMs).catch(warn);
+      }
+    }, warn);
   }
+
 }

@@ -8,7 +8,7 @@ import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
 import { Webhooks, WebhooksModule } from '../webhooks/webhooks.module';
 import { EventBus, MemoryEventBus, RedisEventBus, eventStreamKey } from './event-bus';
-import { EventPublisher } from './event-publisher';
+import { EventPublisher, degradedStateTtlMs } from './event-publisher';
 import { EventStreams } from './event-streams';
 import { EventsController } from './events.controller';
 import { MemoryPublishedCatalogs, PublishedCatalogs, RedisPublishedCatalogs } from './published-catalogs';
@@ -38,9 +38,9 @@ function publishedCatalogs(redis: RedisConnection, config: GatewayConfig): Publi
     { provide: PUBLISHED_CATALOGS, inject: [RedisConnection, GatewayConfig], useFactory: publishedCatalogs },
     {
       provide: EventPublisher,
-      inject: [EVENT_BUS, PUBLISHED_CATALOGS, LOGGER, Webhooks],
-      useFactory: (bus: EventBus, published: PublishedCatalogs, logger: Logger, webhooks: Webhooks) =>
-        new EventPublisher(bus, published, logger.child({ component: 'events' }), webhooks.deliverPublished ?? undefined),
+      inject: [EVENT_BUS, PUBLISHED_CATALOGS, LOGGER, Webhooks, GatewayConfig],
+      useFactory: (bus: EventBus, published: PublishedCatalogs, logger: Logger, webhooks: Webhooks, config: GatewayConfig) =>
+        new EventPublisher(bus, published, logger.child({ component: 'events' }), webhooks.deliverPublished ?? undefined, degradedStateTtlMs(config.circuitHalfOpenAfterMs)),
     },
     {
       provide: EventStreams,

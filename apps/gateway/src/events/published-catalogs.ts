@@ -15,6 +15,8 @@ export interface PublishedCatalogs {
    * replaces, atomically: of replicas that see the same change, one learns it is new, so one tells it.
    */
   swapState(name: string, value: string, ttlMs: number): Promise<string | null>;
+  /** Puts `previous` back (none: removes it) while the state is still the `value` this replica swapped in. */
+  restoreState(name: string, value: string, previous: string | null, ttlMs: number): Promise<void>;
 }
 
 /** States kept in process at most, oldest first out. */
@@ -44,7 +46,18 @@ export class MemoryPublishedCatalogs implements PublishedCatalogs {
     if (this.states.size > MEMORY_STATES) this.states.delete(this.states.keys().next().value!);
     return previous;
   }
+
+  async restoreState(name: string, value: string, previous: string | null): Promise<void> {
+    if (this.states.get(name) !== value) return;
+    if (previous === null) this.states.delete(name);
+    else this.states.set(name, previous);
+  }
 }
+
+// Only while the state is still the value this replica swapped in: another replica's newer state stands.
+const RESTORE_STATE_SCRIPT = `if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] == '1' then return redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[4]) end
+return redis.call('DEL', KEYS[1])`;
 
 /** The field that marks a provider as published even when its catalog is empty (image ids are never empty). */
 const BASELINE_FIELD = '';
@@ -79,7 +92,15 @@ export class RedisPublishedCatalogs implements PublishedCatalogs {
   }
 
   async swapState(name: string, value: string, ttlMs: number): Promise<string | null> {
-    return (await this.client.set(`${this.keyPrefix}{events}:state:${name}`, value, 'PX', ttlMs, 'GET')) as string | null;
+    return (await this.client.set(this.stateKey(name), value, 'PX', ttlMs, 'GET')) as string | null;
+  }
+
+  async restoreState(name: string, value: string, previous: string | null, ttlMs: number): Promise<void> {
+    await this.client.eval(RESTORE_STATE_SCRIPT, 1, this.stateKey(name), value, previous ?? '', previous === null ? 0 : 1, ttlMs);
+  }
+
+  private stateKey(name: string): string {
+    return `${this.keyPrefix}{events}:state:${name}`;
   }
 
   private key(provider: string): string {
