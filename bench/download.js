@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark (not a test): a 2 GiB CECSTACK download streamed through the gateway, with the gateway's resident
-// memory sampled from /proc while it runs. Usage: npm run bench:download   (env: DOWNLOAD_GIB=2)
+// memory sampled from /proc while it runs. Usage: npm run bench:download   (env: DOWNLOAD_GIB=2 REFERENCE_GC_EVERY_MIB=0)
 //
 // In the same run, the reference: a bare node:http proxy (bench/download-reference.js, a process of its own) piping the
 // same number of bytes from a loopback upstream that sends one preallocated buffer again and again. Its growth is what
@@ -12,6 +12,7 @@ const { readFileSync } = require('node:fs');
 const { startVendorSim, spawnGateway, round } = require('./support');
 
 const gib = Number(process.env.DOWNLOAD_GIB || 2);
+const referenceGcEveryMib = Number(process.env.REFERENCE_GC_EVERY_MIB || 0);
 const port = Number(process.env.BENCH_PORT || 3500);
 const account = { CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560' };
 
@@ -46,8 +47,11 @@ async function readToEnd(url) {
   return { status: response.status, received, contentLength: Number(response.headers.get('content-length')) };
 }
 
-/** The bare pipe's growth for `sizeBytes`: an upstream in this process, the proxy in its own. */
-async function referencePipe(sizeBytes) {
+/**
+ * The bare pipe's growth for `sizeBytes`: an upstream in this process, the proxy in its own (`gcEveryMib`: with a
+ * minor collection forced after every that many MiB, and the time those took).
+ */
+async function referencePipe(sizeBytes, gcEveryMib = 0) {
   const chunk = Buffer.alloc(64 * 1024, 7);
   const upstream = http.createServer((request, response) => {
     let left = sizeBytes;
@@ -64,14 +68,19 @@ async function referencePipe(sizeBytes) {
   });
   await new Promise((resolve) => upstream.listen(0, '127.0.0.1', resolve));
   const proxyPort = port + 1;
-  const proxy = fork(require.resolve('./download-reference'), [String(proxyPort), `http://127.0.0.1:${upstream.address().port}/`]);
+  const proxy = fork(require.resolve('./download-reference'), [String(proxyPort), `http://127.0.0.1:${upstream.address().port}/`], { env: { ...process.env, GC_EVERY_MIB: String(gcEveryMib) } });
   try {
     await new Promise((resolve, reject) => proxy.once('message', resolve).once('exit', reject));
     // Settled first, as the gateway is after its set-up requests.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const started = performance.now();
     const { result, rss } = await rssDuring(proxy.pid, () => readToEnd(`http://127.0.0.1:${proxyPort}/`));
-    return { received: result.received, mibPerSecond: round(result.received / 2 ** 20 / ((performance.now() - started) / 1000)), rssMiB: rss };
+    const seconds = (performance.now() - started) / 1000;
+    const measured = { received: result.received, mibPerSecond: round(result.received / 2 ** 20 / seconds), rssMiB: rss };
+    if (gcEveryMib === 0) return measured;
+    proxy.send('collect-ms');
+    const { collectMs } = await new Promise((resolve) => proxy.once('message', resolve));
+    return { ...measured, gcEveryMib, forcedGcShareOfTime: round(collectMs / 1000 / seconds, 3) };
   } finally {
     proxy.kill();
     upstream.close();
@@ -118,8 +127,10 @@ async function main() {
     const reference = await referencePipe(sizeBytes);
     result.referenceBareNodePipe = reference;
     result.growthRatio = round(result.gatewayRssMiB.growth / reference.rssMiB.growth, 2);
+    // What bounding the growth would take: the bare pipe with collections forced from its data path.
+    if (referenceGcEveryMib > 0) result.referenceWithForcedGc = await referencePipe(sizeBytes, referenceGcEveryMib);
     console.log(JSON.stringify(result, null, 2));
-    if (read.received !== sizeBytes || reference.received !== sizeBytes) process.exitCode = 1;
+    if (read.received !== sizeBytes || reference.received !== sizeBytes || (result.referenceWithForcedGc && result.referenceWithForcedGc.received !== sizeBytes)) process.exitCode = 1;
   } finally {
     await gateway.stop();
     await sim.close();
