@@ -91,7 +91,10 @@ export async function startGateway(
     keyPrefix,
     answers,
     async close({ checkNow = false } = {}) {
-      await closeWithGrace(app);
+      // As production shuts down: a grace (SHUTDOWN_GRACE_MS) for requests in flight, then every connection cut. An
+      // aborted fetch on a kept-alive socket (a test timeout cutting a slow answer) leaves its connection busy on the
+      // server for undici's keep-alive hint (~70 s), which a plain close would wait for.
+      await app.shutdown('test teardown', { delay: false });
       if (useRedis) {
         const redis = testRedisClient(options.redisPort);
         await deleteKeysWithPrefix(redis, keyPrefix);
@@ -100,20 +103,6 @@ export async function startGateway(
       checkClosedGateway(app.document, answers, { now: checkNow });
     },
   };
-}
-
-/**
- * Closes the app as production's shutdown does: a grace for the requests in flight (5 s here), then every connection
- * cut. An aborted fetch on a kept-alive socket (a test's timeout cutting a slow answer) leaves its connection busy on
- * the server for undici's keep-alive hint (~70 s), and a plain close would wait for it.
- */
-async function closeWithGrace(app: GatewayApp, graceMs = 5000): Promise<void> {
-  const closed = app.app.close();
-  let timer: NodeJS.Timeout | undefined;
-  const graceOver = new Promise<'grace over'>((resolve) => (timer = setTimeout(() => resolve('grace over'), graceMs)));
-  if ((await Promise.race([closed, graceOver])) === 'grace over') app.app.getHttpServer().closeAllConnections();
-  clearTimeout(timer);
-  await closed;
 }
 
 export async function startSim(options: SimOptions = {}): Promise<RunningSim> {

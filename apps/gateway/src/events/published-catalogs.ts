@@ -24,6 +24,7 @@ const MEMORY_STATES = 10_000;
 
 export class MemoryPublishedCatalogs implements PublishedCatalogs {
   private readonly byProvider = new Map<string, Map<string, ImagePrint>>();
+  private readonly states = new Map<string, string>();
 
   async read(provider: string): Promise<Map<string, ImagePrint> | null> {
     const known = this.byProvider.get(provider);
@@ -36,8 +37,6 @@ export class MemoryPublishedCatalogs implements PublishedCatalogs {
     for (const id of removed) known.delete(id);
     this.byProvider.set(provider, known);
   }
-
-  private readonly states = new Map<string, string>();
 
   async swapState(name: string, value: string): Promise<string | null> {
     const previous = this.states.get(name) ?? null;
