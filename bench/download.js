@@ -14,6 +14,10 @@ const { startVendorSim, spawnGateway, round } = require('./support');
 const gib = Number(process.env.DOWNLOAD_GIB || 2);
 const referenceGcEveryMib = Number(process.env.REFERENCE_GC_EVERY_MIB || 0);
 const port = Number(process.env.BENCH_PORT || 3500);
+// Downloads of the file read at once through the gateway (each the whole file); the reference pipes one.
+const concurrent = Number(process.env.CONCURRENT_DOWNLOADS || 1);
+// The gateway's own knob, passed through when set (unset: its default).
+const reclaimEnv = process.env.DOWNLOAD_RECLAIM_EVERY_MIB ? { DOWNLOAD_RECLAIM_EVERY_MIB: process.env.DOWNLOAD_RECLAIM_EVERY_MIB } : {};
 const account = { CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560' };
 
 function rssMiB(pid) {
@@ -45,6 +49,12 @@ async function readToEnd(url) {
   let received = 0;
   for await (const chunk of response.body) received += chunk.length;
   return { status: response.status, received, contentLength: Number(response.headers.get('content-length')) };
+}
+
+/** `count` reads of `url` at once: the first's status and length, the bytes of all. */
+async function readAll(url, count) {
+  const reads = await Promise.all(Array.from({ length: count }, () => readToEnd(url)));
+  return { ...reads[0], received: reads.reduce((sum, read) => sum + read.received, 0) };
 }
 
 /**
@@ -89,7 +99,7 @@ async function referencePipe(sizeBytes, gcEveryMib = 0) {
 
 async function main() {
   const sim = await startVendorSim({ host: '127.0.0.1', stepMs: 50 });
-  const gateway = await spawnGateway(sim, port, { ...account, PROVIDER_TIMEOUT_MS: '10000', ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
+  const gateway = await spawnGateway(sim, port, { ...account, PROVIDER_TIMEOUT_MS: '10000', ...reclaimEnv, ...(process.env.GATEWAY_NODE_OPTIONS ? { NODE_OPTIONS: process.env.GATEWAY_NODE_OPTIONS } : {}) });
   try {
     const sizeBytes = gib * 2 ** 30;
     const created = await post(gateway.base, '/images', {
@@ -116,11 +126,11 @@ async function main() {
     const heldBefore = await heldNow();
     const metricsSampler = setInterval(() => heldNow().then((v) => (peakHeldMiB = Math.max(peakHeldMiB, v)), () => undefined), 250);
     const started = performance.now();
-    const { result: read, rss } = await rssDuring(gateway.child.pid, () => readToEnd(`${gateway.base}/images/${id}/file`));
+    const { result: read, rss } = await rssDuring(gateway.child.pid, () => readAll(`${gateway.base}/images/${id}/file`, concurrent));
     const seconds = (performance.now() - started) / 1000;
     clearInterval(metricsSampler);
     const result = {
-      sizeBytes, ...read, seconds: round(seconds, 2), mibPerSecond: round(read.received / 2 ** 20 / seconds),
+      sizeBytes, concurrent, ...read, seconds: round(seconds, 2), mibPerSecond: round(read.received / 2 ** 20 / seconds),
       gatewayRssMiB: rss,
       gatewayHeapPlusBuffersMiB: { before: round(heldBefore), peak: round(peakHeldMiB), growth: round(peakHeldMiB - heldBefore) },
     };
@@ -130,7 +140,7 @@ async function main() {
     // What bounding the growth would take: the bare pipe with collections forced from its data path.
     if (referenceGcEveryMib > 0) result.referenceWithForcedGc = await referencePipe(sizeBytes, referenceGcEveryMib);
     console.log(JSON.stringify(result, null, 2));
-    if (read.received !== sizeBytes || reference.received !== sizeBytes || (result.referenceWithForcedGc && result.referenceWithForcedGc.received !== sizeBytes)) process.exitCode = 1;
+    if (read.received !== sizeBytes * concurrent || reference.received !== sizeBytes || (result.referenceWithForcedGc && result.referenceWithForcedGc.received !== sizeBytes)) process.exitCode = 1;
   } finally {
     await gateway.stop();
     await sim.close();

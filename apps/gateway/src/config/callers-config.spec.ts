@@ -66,7 +66,7 @@ describe('callers configuration (API.md section 8)', () => {
   it('applies the documented limits, and refuses what makes no sense', () => {
     expect(loadLimitsConfig({})).toEqual({
       requestsPerMinute: 600, writesPerMinute: 60, bodyLimitBytes: 65_536, requestTimeoutMs: 30_000, maxConnections: 2048,
-      downloadMaxConcurrency: 16, downloadMaxPerCaller: 4, downloadStallMs: 30_000, eventsMaxStreamsPerCaller: 5,
+      downloadMaxConcurrency: 16, downloadMaxPerCaller: 4, downloadStallMs: 30_000, downloadReclaimEveryMib: 2, eventsMaxStreamsPerCaller: 5,
     });
     expect(loadLimitsConfig({ RATE_LIMIT_PER_MINUTE: '0' }).requestsPerMinute).toBe(0);
     expect(failure({ BODY_LIMIT_BYTES: '10' }, loadLimitsConfig).message).toContain('BODY_LIMIT_BYTES');

@@ -49,6 +49,8 @@ export interface LimitsConfig {
   downloadMaxConcurrency: number;
   downloadMaxPerCaller: number;
   downloadStallMs: number;
+  /** A young-generation collection after every this many MiB downloads relayed (ChunkReclaimer); 0: never. */
+  downloadReclaimEveryMib: number;
   /** Open `GET /events` streams per caller on one replica. */
   eventsMaxStreamsPerCaller: number;
 }
@@ -153,6 +155,7 @@ export function loadLimitsConfig(env: Env): LimitsConfig {
     downloadMaxConcurrency: integer(env, 'DOWNLOAD_MAX_CONCURRENCY', 16, 1, 4096),
     downloadMaxPerCaller: integer(env, 'DOWNLOAD_MAX_PER_CALLER', 4, 1, 4096),
     downloadStallMs: integer(env, 'DOWNLOAD_STALL_MS', 30_000, 100, 3_600_000),
+    downloadReclaimEveryMib: integer(env, 'DOWNLOAD_RECLAIM_EVERY_MIB', 2, 0, 1024),
     eventsMaxStreamsPerCaller: integer(env, 'EVENTS_MAX_STREAMS_PER_CALLER', 5, 1, 1000),
   };
 }

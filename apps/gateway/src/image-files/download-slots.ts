@@ -17,6 +17,11 @@ export class DownloadSlots {
 
   constructor(private readonly config: GatewayConfig) {}
 
+  /** Downloads in flight on this replica now. */
+  get active(): number {
+    return this.inFlight;
+  }
+
   /** A slot for `tracker` (the caller, or its address); the returned function frees it, once. */
   take(tracker: string): () => void {
     const { downloadMaxConcurrency, downloadMaxPerCaller } = this.config.limits;

@@ -10,10 +10,11 @@ import { RequestId, callerGone } from '../common/request-context';
 import { GatewayConfig } from '../config/gateway-config';
 import { ApiProblems, ApiProviderOperation, IMAGE_ID_PARAM, UPSTREAM_PROBLEMS } from '../docs/openapi';
 import { ImageDto, UploadTargetDto, WriteAcceptedDto } from '../images/dto/image.dto';
+import { ChunkReclaimer } from './chunk-reclaimer';
 import { DownloadSlots } from './download-slots';
 import { CompleteUploadBody, PrepareUploadBody } from './dto/files.dto';
 import { ImageFilesService } from './image-files.service';
-import { watchForStall } from './stall-watch';
+import { RelayOptions, watchForStall } from './stall-watch';
 import { AnswersOnce } from '../idempotency/idempotency.interceptor';
 
 /** The vendor's file headers a caller needs (length, ranges, validators); type and name are the gateway's. */
@@ -28,6 +29,7 @@ export class ImageFilesController {
     private readonly files: ImageFilesService,
     private readonly slots: DownloadSlots,
     private readonly config: GatewayConfig,
+    private readonly reclaimer: ChunkReclaimer,
   ) {}
 
   @ApiProviderOperation('prepareUpload')
@@ -71,7 +73,7 @@ export class ImageFilesController {
       release();
       throw error;
     }
-    return sendFile(reply, download, id, { stallMs: this.config.limits.downloadStallMs, release });
+    return sendFile(reply, download, id, { stallMs: this.config.limits.downloadStallMs, onClose: release, onRelayed: (bytes) => this.reclaimer.relayed(bytes) });
   }
 }
 
@@ -80,7 +82,7 @@ export class ImageFilesController {
  * reading is cut after DOWNLOAD_STALL_MS. Always an attachment of opaque bytes, whatever the vendor says it is (a
  * browser must never render it). A HEAD gets the headers only, without reading the body.
  */
-function sendFile(reply: FastifyReply, download: ImageDownload, id: string, transfer: { stallMs: number; release: () => void }): FastifyReply {
+function sendFile(reply: FastifyReply, download: ImageDownload, id: string, transfer: RelayOptions): FastifyReply {
   reply.status(download.status);
   reply.header('content-type', 'application/octet-stream');
   reply.header('content-disposition', `attachment; filename="${fileNameOf(download.headers['content-disposition'], id)}"`);
@@ -91,10 +93,10 @@ function sendFile(reply: FastifyReply, download: ImageDownload, id: string, tran
   if (reply.request.method === 'HEAD') {
     // Fastify drains a HEAD's stream payload (the whole file) and zeroes Content-Length for none: an empty one keeps both right.
     download.body.destroy();
-    transfer.release();
+    transfer.onClose();
     return reply.send(Readable.from([]));
   }
-  return reply.send(watchForStall(download.body, reply.raw, transfer.stallMs, transfer.release));
+  return reply.send(watchForStall(download.body, reply.raw, transfer));
 }
 
 /** The vendor's file name when it gives one, else the image id; only characters safe in a quoted header value. */

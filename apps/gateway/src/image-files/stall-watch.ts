@@ -1,17 +1,26 @@
 import type { ServerResponse } from 'node:http';
 import { Transform, finished, pipeline, type Readable } from 'node:stream';
 
+export interface RelayOptions {
+  stallMs: number;
+  /** Runs once, when the transfer ends in any way. */
+  onClose: () => void;
+  /** Each chunk's size as it passes (ChunkReclaimer counts them). */
+  onRelayed: (bytes: number) => void;
+}
+
 /**
  * The vendor's body on its way to the caller, closed (both sides) once no byte has moved for `stallMs`: the caller
  * stopped reading (the relay is full), or the vendor stopped sending (the relay is empty). Either way the transfer holds
- * a download slot and two sockets for nothing. `onClose` runs once, when the transfer ends in any way.
+ * a download slot and two sockets for nothing.
  */
-export function watchForStall(body: Readable, response: ServerResponse, stallMs: number, onClose: () => void): Readable {
+export function watchForStall(body: Readable, response: ServerResponse, { stallMs, onClose, onRelayed }: RelayOptions): Readable {
   let movedAt = Date.now();
   // A chunk enters the relay only while the caller keeps up and the vendor keeps sending.
   const relay = new Transform({
-    transform(chunk, _encoding, done) {
+    transform(chunk: Buffer, _encoding, done) {
       movedAt = Date.now();
+      onRelayed(chunk.length);
       done(null, chunk);
     },
   });

@@ -27,6 +27,7 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
   private readonly catalogFetches = new Histogram({ name: 'gateway_catalog_fetch_duration_seconds', help: 'Time to fetch a whole provider catalog (all pages)', labelNames: ['provider', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
   private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
   private readonly eventLoopDelay = new Histogram({ name: 'gateway_event_loop_delay_seconds', help: 'How late a 20 ms timer fires: time the event loop was blocked', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
+  private readonly chunkReclaims = new Histogram({ name: 'gateway_download_reclaim_duration_seconds', help: 'Young-generation collections forced by downloads (DOWNLOAD_RECLAIM_EVERY_MIB): their time, the price of a bounded RSS', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1], registers: [this.registry] });
   private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
 
   private readonly unknownCodes = new Map<string, Set<string>>();
@@ -52,6 +53,10 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
 
   onWebhookDelivery(webhook: string, outcome: string): void {
     this.webhookDeliveries.inc({ webhook, outcome });
+  }
+
+  onChunkReclaim(seconds: number): void {
+    this.chunkReclaims.observe(seconds);
   }
 
   onModuleDestroy(): void {
