@@ -37,9 +37,14 @@ describe('MetricsService', () => {
     const requests = await metrics.registry.getSingleMetricAsString('gateway_http_requests_total');
     expect(requests).toContain('gateway_http_requests_total{method="GET",route="/images",status="200"} 2');
     expect(requests).toContain('gateway_http_requests_total{method="GET",route="/images",status="304"} 1');
+    // Counts are handed over at each scrape: none lost, none counted twice.
+    metrics.onHttpResponse('GET', '/images', 200, 1);
+    const again = await metrics.registry.getSingleMetricAsString('gateway_http_requests_total');
+    expect(again).toContain('gateway_http_requests_total{method="GET",route="/images",status="200"} 3');
+    expect(again).toContain('gateway_http_requests_total{method="GET",route="/images",status="304"} 1');
     const duration = await metrics.registry.getSingleMetricAsString('gateway_http_request_duration_seconds');
-    expect(duration).toContain('gateway_http_request_duration_seconds_sum{method="GET",route="/images"} 0.041');
-    expect(duration).toContain('gateway_http_request_duration_seconds_count{method="GET",route="/images"} 3');
+    expect(duration).toContain('gateway_http_request_duration_seconds_sum{method="GET",route="/images"} 0.042');
+    expect(duration).toContain('gateway_http_request_duration_seconds_count{method="GET",route="/images"} 4');
 
     const slice = { provider: 'p', status: 'ok', cache: 'hit', images: [{}, {}], latencyMs: 0 } as never;
     metrics.onSlice(slice);

@@ -14,26 +14,32 @@ const CIRCUIT_VALUE: Record<CircuitStateName, number> = { closed: 0, 'half-open'
 export class MetricsService implements UpstreamObserver, EngineObserver, OnModuleDestroy {
   readonly registry = new Registry();
 
-  private readonly httpRequests = new Counter({ name: 'gateway_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly httpRequests = new Counter({ name: 'gateway_http_requests_total', help: 'Requests answered, by route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry], collect: () => this.flushCounts() });
   private readonly httpDuration = new Histogram({ name: 'gateway_http_request_duration_seconds', help: 'Time to answer a request', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
   private readonly upstreamRequests = new Counter({ name: 'gateway_upstream_requests_total', help: 'Calls to vendor APIs, by outcome (ok or the problem code)', labelNames: ['provider', 'operation', 'outcome'], registers: [this.registry] });
   private readonly upstreamDuration = new Histogram({ name: 'gateway_upstream_request_duration_seconds', help: 'Latency of one vendor call', labelNames: ['provider', 'operation'], buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
   private readonly upstreamErrors = new Counter({ name: 'gateway_upstream_errors_total', help: 'Failed vendor calls by problem code and vendor code', labelNames: ['provider', 'code', 'vendor_code'], registers: [this.registry] });
   private readonly upstreamRetries = new Counter({ name: 'gateway_upstream_retries_total', help: 'Vendor reads tried again, by the problem that caused the retry', labelNames: ['provider', 'operation', 'code'], registers: [this.registry] });
   private readonly unmappedVendorCodes = new Counter({ name: 'gateway_upstream_unmapped_vendor_codes_total', help: 'Vendor error codes missing from the translation tables', labelNames: ['provider', 'vendor_code'], registers: [this.registry] });
-  private readonly cacheOutcomes = new Counter({ name: 'gateway_cache_requests_total', help: 'Catalog cache outcomes per provider slice (hit, miss, stale, bypass)', labelNames: ['provider', 'outcome'], registers: [this.registry] });
+  private readonly cacheOutcomes = new Counter({ name: 'gateway_cache_requests_total', help: 'Catalog cache outcomes per provider slice (hit, miss, stale, bypass)', labelNames: ['provider', 'outcome'], registers: [this.registry], collect: () => this.flushCounts() });
   private readonly webhookDeliveries = new Counter({ name: 'gateway_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome: delivered, retried (a failed attempt to be tried again), failed (given up), dropped (queue full, or trimmed from the events stream while pending)', labelNames: ['webhook', 'outcome'], registers: [this.registry] });
-  private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry] });
+  private readonly slices = new Counter({ name: 'gateway_provider_slices_total', help: 'Provider slices served, by status (ok, stale, error)', labelNames: ['provider', 'status'], registers: [this.registry], collect: () => this.flushCounts() });
   private readonly catalogFetches = new Histogram({ name: 'gateway_catalog_fetch_duration_seconds', help: 'Time to fetch a whole provider catalog (all pages)', labelNames: ['provider', 'outcome'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry] });
-  private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry] });
+  private readonly catalogSize = new Gauge({ name: 'gateway_catalog_images', help: 'Images in the last catalog served per provider', labelNames: ['provider'], registers: [this.registry], collect: () => this.flushCounts() });
   private readonly eventLoopDelay = new Histogram({ name: 'gateway_event_loop_delay_seconds', help: 'How late a 20 ms timer fires: time the event loop was blocked', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [this.registry] });
   private readonly chunkReclaims = new Histogram({ name: 'gateway_download_reclaim_duration_seconds', help: 'Young-generation collections forced by downloads (DOWNLOAD_RECLAIM_EVERY_MIB): their time, the price of a bounded RSS', buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1], registers: [this.registry] });
   private readonly circuit = new Gauge({ name: 'gateway_circuit_state', help: 'Circuit per provider: 0 closed, 1 half-open, 2 open', labelNames: ['provider'], registers: [this.registry] });
 
   private readonly unknownCodes = new Map<string, Set<string>>();
-  /** Per-request series resolved once per label set: prom-client would hash the labels object on every call. */
-  private readonly httpSeries = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string> }>();
-  private readonly sliceSeries = new Map<string, { cache: Counter.Internal; slices: Counter.Internal; size: Gauge.Internal<string> }>();
+  /**
+   * Per-request series resolved once per label set, their counts kept as numbers until a scrape (flushCounts):
+   * prom-client hashes and checks the labels on every call, even through a child from `labels()`.
+   */
+  private readonly httpSeries = new Map<string, { requests: PendingCount; duration: Histogram.Internal<string> }>();
+  private readonly sliceSeries = new Map<string, { cache: PendingCount; slices: PendingCount }>();
+  private readonly pendingCounts: PendingCount[] = [];
+  /** The last catalog size served per provider, set on the gauge at a scrape. */
+  private readonly catalogSizes = new Map<string, number>();
 
   private readonly loopSampler: NodeJS.Timeout;
 
@@ -100,12 +106,28 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
     const key = `${slice.provider} ${slice.cache} ${slice.status}`;
     let series = this.sliceSeries.get(key);
     if (!series) {
-      series = { cache: this.cacheOutcomes.labels(slice.provider, slice.cache), slices: this.slices.labels(slice.provider, slice.status), size: this.catalogSize.labels(slice.provider) };
+      series = { cache: this.pending(this.cacheOutcomes.labels(slice.provider, slice.cache)), slices: this.pending(this.slices.labels(slice.provider, slice.status)) };
       this.sliceSeries.set(key, series);
     }
-    series.cache.inc();
-    series.slices.inc();
-    if (slice.status !== 'error') series.size.set(slice.images.length);
+    series.cache.count++;
+    series.slices.count++;
+    if (slice.status !== 'error') this.catalogSizes.set(slice.provider, slice.images.length);
+  }
+
+  private pending(child: Counter.Internal): PendingCount {
+    const count = { child, count: 0 };
+    this.pendingCounts.push(count);
+    return count;
+  }
+
+  /** Before any of the counted series is read: the counts since the last scrape go to prom-client. */
+  private flushCounts(): void {
+    for (const pending of this.pendingCounts) {
+      if (pending.count === 0) continue;
+      pending.child.inc(pending.count);
+      pending.count = 0;
+    }
+    for (const [provider, size] of this.catalogSizes) this.catalogSize.set({ provider }, size);
   }
 
   onCircuitChange(provider: string, state: CircuitStateName): void {
@@ -121,12 +143,18 @@ export class MetricsService implements UpstreamObserver, EngineObserver, OnModul
     const key = `${method} ${route} ${status}`;
     let series = this.httpSeries.get(key);
     if (!series) {
-      series = { requests: this.httpRequests.labels(method, route, String(status)), duration: this.httpDuration.labels(method, route) };
+      series = { requests: this.pending(this.httpRequests.labels(method, route, String(status))), duration: this.httpDuration.labels(method, route) };
       this.httpSeries.set(key, series);
     }
-    series.requests.inc();
+    series.requests.count++;
     series.duration.observe(durationMs / 1000);
   }
+}
+
+/** A counter's child and the increments not yet given to it. */
+interface PendingCount {
+  readonly child: Counter.Internal;
+  count: number;
 }
 
 /** Vendor codes come from outside: keep labels short and printable so a vendor cannot blow up the series. */
