@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { InjectThrottlerStorage, ThrottlerStorage, normalizeIp } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { GatewayError, isGatewayError } from '@images/core';
@@ -7,6 +6,7 @@ import { SCOPES, Scope } from '../config/callers-config';
 import { GatewayConfig } from '../config/gateway-config';
 import { Authenticator } from './authenticator';
 import { Caller, setCaller } from './caller';
+import { RouteMetadata } from './route-metadata';
 import { PUBLIC_ROUTE, REQUIRED_SCOPE, STREAM_TICKET_ROUTE } from './scopes';
 import { StreamTickets } from './stream-tickets';
 
@@ -20,7 +20,7 @@ const ANONYMOUS: Caller = { name: 'anonymous', scopes: new Set(SCOPES), via: 'an
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly reflector: RouteMetadata,
     private readonly authenticator: Authenticator,
     private readonly config: GatewayConfig,
     private readonly tickets: StreamTickets,

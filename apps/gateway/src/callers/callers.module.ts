@@ -9,6 +9,7 @@ import { RedisConnection } from '../redis/redis-connection';
 import { RedisModule } from '../redis/redis.module';
 import { Authenticator } from './authenticator';
 import { MemoryWindows, RateLimitStorage, RedisWindows, SharedWindows, WindowCounter } from './rate-limit.storage';
+import { RouteMetadata } from './route-metadata';
 import { StreamTickets } from './stream-tickets';
 
 const MINUTE_MS = 60_000;
@@ -47,6 +48,7 @@ function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): 
   ],
   providers: [
     Authenticator,
+    RouteMetadata,
     {
       provide: StreamTickets,
       inject: [RedisConnection, GatewayConfig, LOGGER],
@@ -54,7 +56,7 @@ function limits(config: GatewayConfig, redis: RedisConnection, logger: Logger): 
         new StreamTickets(redis.choose({ redis: (client) => client, memory: () => null }), { keyPrefix: config.cacheKeyPrefix, ttlMs: config.events.ticketTtlSeconds * 1000 }, logger.child({ component: 'stream-tickets' })),
     },
   ],
-  exports: [Authenticator, StreamTickets],
+  exports: [Authenticator, StreamTickets, RouteMetadata],
 })
 export class CallersModule implements OnApplicationBootstrap {
   constructor(

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { InjectThrottlerOptions, InjectThrottlerStorage, ThrottlerGuard, ThrottlerModuleOptions, ThrottlerRequest, ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError } from '@images/core';
 import { trackerOf } from './caller';
+import { RouteMetadata } from './route-metadata';
 import { PUBLIC_ROUTE } from './scopes';
 
 /**
@@ -13,7 +13,7 @@ import { PUBLIC_ROUTE } from './scopes';
  */
 @Injectable()
 export class RateLimitGuard extends ThrottlerGuard {
-  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage, reflector: Reflector) {
+  constructor(@InjectThrottlerOptions() options: ThrottlerModuleOptions, @InjectThrottlerStorage() storage: ThrottlerStorage, reflector: RouteMetadata) {
     super(options, storage, reflector);
   }
 
