@@ -1,4 +1,5 @@
 import { get } from 'node:http';
+import { headersOf } from './incoming';
 
 /**
  * Reads a download to its end while sampling this process's resident memory (the gateway runs in it): the status,
@@ -15,17 +16,11 @@ export async function downloadMeasuringMemory(url: string): Promise<{ status: nu
         let received = 0;
         response.on('data', (chunk: Buffer) => (received += chunk.length));
         response.on('error', reject);
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: headersOf(response.headersDistinct), received }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: headersOf(response), received }));
       }).on('error', reject);
     });
     return { status, headers, received, growthMiB: (peak - baseline) / 2 ** 20 };
   } finally {
     clearInterval(sampler);
   }
-}
-
-function headersOf(distinct: Record<string, string[] | undefined>): Headers {
-  const headers = new Headers();
-  for (const [name, values] of Object.entries(distinct)) for (const value of values ?? []) headers.append(name, value);
-  return headers;
 }

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import type { TestCaller } from './callers';
+import { headersOf } from './incoming';
 import type { JsonResponse } from './stack';
 import { expectProblem } from './suite-setup';
 
@@ -29,9 +30,7 @@ export function call<T = any>(
         const text = Buffer.concat(chunks).toString('utf8');
         let body: unknown = text;
         try { body = JSON.parse(text); } catch { /* not JSON: the test sees the text */ }
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-        resolve({ status: response.statusCode ?? 0, headers, body: body as T, ms: performance.now() - started });
+        resolve({ status: response.statusCode ?? 0, headers: headersOf(response), body: body as T, ms: performance.now() - started });
       });
     });
     request.setTimeout(options.timeoutMs ?? 10_000, () => request.destroy(new Error(`${url}: no answer within ${options.timeoutMs ?? 10_000} ms`)));

@@ -14,6 +14,8 @@ export class RouteMetadata extends Reflector {
 
   override getAllAndOverride<TResult = unknown, TKey = unknown>(key: TKey, targets: Target[]): TResult {
     const [handler, controller] = targets;
+    // The guards ask with [handler, controller]: a route's own pair, fixed once the app has started. Anything else is
+    // read as Nest reads it.
     if (targets.length !== 2 || typeof handler !== 'function' || typeof controller !== 'function') return super.getAllAndOverride<TResult, TKey>(key, targets);
     let byController = this.remembered.get(handler);
     if (!byController) this.remembered.set(handler, (byController = new WeakMap()));
