@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Benchmark (not a test): the gateway against the ceiling, a bare Fastify server (its own process) sending the
-// gateway's own captured bytes for the same URLs, in one run: alternating rounds, autocannon in its own process.
-// Prints req/s and p99 of each and the ratio gateway ÷ bare per URL.
+// gateway's own captured bytes for the same URLs, and against the floor of any Nest app, the smallest one on the same
+// adapter sending the same bytes (bench/nest-server.js); in one run: rotating order, autocannon in its own process.
+// Prints req/s and p99 of each, and the ratios gateway ÷ bare, nest ÷ bare and gateway ÷ nest per URL.
 // Usage: npm run build && node bench/ceiling.js   (env: ROUNDS=3 WARM_SECONDS=8 WARM_CONNECTIONS=50 BENCH_REDIS_URL=redis://127.0.0.1:6379/13)
 'use strict';
 const { spawn } = require('node:child_process');
@@ -15,14 +16,18 @@ const warmSeconds = knob('WARM_SECONDS', 8);
 const warmConnections = knob('WARM_CONNECTIONS', 50);
 const redisUrl = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379/13';
 const BARE_PORT = 3700;
+const NEST_PORT = 3701;
 
-/** The bare server, answering `answers`, until `stop()`. */
-async function startBare(answers) {
+/** A reference server (`script`, in its own process) answering `answers`, until `stop()`. */
+async function startReference(script, port, answers) {
   const file = path.join(tmpdir(), `bench-ceiling-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(answers));
-  const child = spawn(process.execPath, [path.join(__dirname, 'bare-server.js'), String(BARE_PORT), file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((resolve) => child.stdout.once('data', resolve));
-  return { base: `http://127.0.0.1:${BARE_PORT}`, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
+  const child = spawn(process.execPath, [path.join(__dirname, script), String(port), file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
+  });
+  return { base: `http://127.0.0.1:${port}`, stop: () => new Promise((resolve) => { child.once('exit', resolve); child.kill(); }) };
 }
 
 async function run() {
@@ -41,23 +46,32 @@ async function run() {
         const response = await fetch(`${gateway.base}${url}`);
         answers[url] = { contentType: response.headers.get('content-type'), body: await response.text() };
       }
-      const bare = await startBare(answers);
+      const references = [];
       try {
+        const start = async (script, port) => {
+          const server = await startReference(script, port, answers);
+          references.push(server);
+          return server;
+        };
+        const bare = await start('bare-server.js', BARE_PORT);
+        const nest = await start('nest-server.js', NEST_PORT);
         const cases = [...urls.map((url) => ({ label: url, url, headers: {} })), conditional];
         for (let r = 0; r < rounds; r++) {
           for (const { label, url, headers } of cases) {
-            const order = r % 2 === 0 ? [['gateway', gateway.base], ['bare', bare.base]] : [['bare', bare.base], ['gateway', gateway.base]];
+            const contenders = [['gateway', gateway.base], ['bare', bare.base], ['nest', nest.base]];
+            // Each contender goes first, second and third in turn.
+            const order = contenders.map((_, i) => contenders[(i + r) % contenders.length]);
             for (const [name, base] of order) {
               const load = await loadInOwnProcess(`${base}${url}`, { connections: warmConnections, seconds: warmSeconds, headers });
               const expected304 = label === conditional.label;
               const wrong = expected304 ? load.non2xx - load.status3xx : load.non2xx;
               if (wrong || load.errors || (expected304 && !load.status3xx)) throw new Error(`${name} ${label}: ${load.non2xx} non-2xx (${load.status3xx} 3xx), ${load.errors} errors`);
-              ((results[label] ??= { gateway: [], bare: [] })[name]).push(load);
+              ((results[label] ??= { gateway: [], bare: [], nest: [] })[name]).push(load);
             }
           }
         }
       } finally {
-        await bare.stop();
+        for (const server of references) await server.stop();
       }
       for (const url of urls) results[url].bytes = Buffer.byteLength(answers[url].body);
       results[conditional.label].bytes = 0;
@@ -65,10 +79,11 @@ async function run() {
   } finally {
     await sim.close();
   }
-  const summary = Object.fromEntries(Object.entries(results).map(([url, { gateway, bare, bytes }]) => {
+  const summary = Object.fromEntries(Object.entries(results).map(([url, { gateway, bare, nest, bytes }]) => {
     const rps = (runs) => round(median(runs.map((x) => x.requestsPerSecond)));
     const p99 = (runs) => median(runs.map((x) => x.p99Ms));
-    return [url, { bytes, gateway: { requestsPerSecond: rps(gateway), p99Ms: p99(gateway) }, bare: { requestsPerSecond: rps(bare), p99Ms: p99(bare) }, ratio: round(rps(gateway) / rps(bare), 3) }];
+    const of = (runs) => ({ requestsPerSecond: rps(runs), p99Ms: p99(runs) });
+    return [url, { bytes, gateway: of(gateway), bare: of(bare), nest: of(nest), ratio: round(rps(gateway) / rps(bare), 3), nestRatio: round(rps(nest) / rps(bare), 3), gatewayToNest: round(rps(gateway) / rps(nest), 3) }];
   }));
   console.log(JSON.stringify({ rounds, warmSeconds, warmConnections, summary }, null, 2));
 }
