@@ -66,7 +66,30 @@ export class CatalogEngine {
 
   /** Every selected provider's slice, in the order asked. Never rejects. */
   async slices(providerIds: readonly string[], read: ReadFreshness): Promise<CatalogSlice[]> {
-    return Promise.all(providerIds.map((id) => this.slice(id, read)));
+    return this.freshInMemory(providerIds, read) ?? Promise.all(providerIds.map((id) => this.slice(id, read)));
+  }
+
+  /**
+   * The warm read, without a promise per provider: every selected catalog is in this process's memory and fresh for
+   * this read. Null when any one needs more (a cache read, a fetch, a caller's refresh), or while tracing wants a span
+   * per slice; sliceOf then decides for all, as it would for a hit too.
+   */
+  private freshInMemory(providerIds: readonly string[], read: ReadFreshness): CatalogSlice[] | null {
+    if (read.bypassCache || this.options.tracer) return null;
+    const entries: CachedCatalog[] = [];
+    for (const id of providerIds) {
+      const runtime = this.runtimes.get(id);
+      const cached = runtime && this.store.readNow(this.cacheKey(runtime.provider));
+      if (!cached || !this.freshness.isFresh(cached, read.maxAgeMs)) return null;
+      entries.push(cached);
+    }
+    // Side effects only once every slice is known to be a hit, as sliceOf has them for a hit.
+    return providerIds.map((id, i) => {
+      const cached = entries[i];
+      const runtime = this.runtimes.get(id)!;
+      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, this.cacheKey(runtime.provider), cached);
+      return this.emit({ provider: id, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: 0 });
+    });
   }
 
   /** One image (GET /images/{id}); null when the provider has no such image. See lookup(). */
