@@ -12,13 +12,15 @@ import { isDocsRoute } from './browser';
  */
 export function guardDocs(fastify: FastifyInstance, callers: CallersConfig, authenticator: Authenticator, redactor: SecretRedactor): void {
   if (callers.docsPublic || callers.disabled) return;
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!isDocsRoute(request)) return;
-    try {
-      setCaller(request, await authenticator.authorize(request.headers, 'ops'));
-    } catch (error) {
-      sendProblem(reply, request, isGatewayError(error) ? error : new GatewayError('INTERNAL'), redactor);
-      return reply;
-    }
+  // A callback hook: every other request passes at once, without a promise of its own.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!isDocsRoute(request)) return done();
+    authenticator.authorize(request.headers, 'ops').then(
+      (caller) => {
+        setCaller(request, caller);
+        done();
+      },
+      (error: unknown) => sendProblem(reply, request, isGatewayError(error) ? error : new GatewayError('INTERNAL'), redactor),
+    );
   });
 }
