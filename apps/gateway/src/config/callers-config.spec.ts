@@ -72,5 +72,7 @@ describe('callers configuration (API.md section 8)', () => {
     expect(failure({ BODY_LIMIT_BYTES: '10' }, loadLimitsConfig).message).toContain('BODY_LIMIT_BYTES');
     expect(failure({ REQUEST_TIMEOUT_MS: '5s' }, loadLimitsConfig).message).toContain('REQUEST_TIMEOUT_MS');
     expect(failure({ DOWNLOAD_MAX_CONCURRENCY: '0' }, loadLimitsConfig).message).toContain('DOWNLOAD_MAX_CONCURRENCY');
+    expect(loadLimitsConfig({ DOWNLOAD_RECLAIM_EVERY_MIB: '0' }).downloadReclaimEveryMib).toBe(0);
+    expect(failure({ DOWNLOAD_RECLAIM_EVERY_MIB: '-1' }, loadLimitsConfig).message).toContain('DOWNLOAD_RECLAIM_EVERY_MIB');
   });
 });
