@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmark (not a test): a 2 GiB CECSTACK download streamed through the gateway, with the gateway's resident
-// memory sampled from /proc while it runs. Usage: npm run bench:download   (env: DOWNLOAD_GIB=2 REFERENCE_GC_EVERY_MIB=0)
+// memory sampled from /proc while it runs. Usage: npm run bench:download   (env: DOWNLOAD_GIB=2 REFERENCE_GC_EVERY_MIB=0 CONCURRENT_DOWNLOADS=1 READS_DURING_SECONDS=0 DOWNLOAD_RECLAIM_EVERY_MIB)
 //
 // In the same run, the reference: a bare node:http proxy (bench/download-reference.js, a process of its own) piping the
 // same number of bytes from a loopback upstream that sends one preallocated buffer again and again. Its growth is what
@@ -9,13 +9,16 @@
 const { fork } = require('node:child_process');
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
-const { startVendorSim, spawnGateway, round } = require('./support');
+const { startVendorSim, spawnGateway, round, loadInOwnProcess } = require('./support');
 
 const gib = Number(process.env.DOWNLOAD_GIB || 2);
 const referenceGcEveryMib = Number(process.env.REFERENCE_GC_EVERY_MIB || 0);
 const port = Number(process.env.BENCH_PORT || 3500);
 // Downloads of the file read at once through the gateway (each the whole file); the reference pipes one.
 const concurrent = Number(process.env.CONCURRENT_DOWNLOADS || 1);
+// Seconds of warm `GET /images?limit=50` (20 connections) from a second after the download starts: what the download,
+// and the collections it forces, cost the API's reads meanwhile. 0: none.
+const readsDuring = Number(process.env.READS_DURING_SECONDS || 0);
 // The gateway's own knob, passed through when set (unset: its default).
 const reclaimEnv = process.env.DOWNLOAD_RECLAIM_EVERY_MIB ? { DOWNLOAD_RECLAIM_EVERY_MIB: process.env.DOWNLOAD_RECLAIM_EVERY_MIB } : {};
 const account = { CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560' };
@@ -125,7 +128,10 @@ async function main() {
     };
     const heldBefore = await heldNow();
     const metricsSampler = setInterval(() => heldNow().then((v) => (peakHeldMiB = Math.max(peakHeldMiB, v)), () => undefined), 250);
+    const listUrl = `${gateway.base}/images?limit=50`;
+    if (readsDuring > 0) await fetch(listUrl);
     const started = performance.now();
+    const reads = readsDuring > 0 ? new Promise((resolve) => setTimeout(resolve, 1000)).then(() => loadInOwnProcess(listUrl, { connections: 20, seconds: readsDuring })) : null;
     const { result: read, rss } = await rssDuring(gateway.child.pid, () => readAll(`${gateway.base}/images/${id}/file`, concurrent));
     const seconds = (performance.now() - started) / 1000;
     clearInterval(metricsSampler);
@@ -134,6 +140,7 @@ async function main() {
       gatewayRssMiB: rss,
       gatewayHeapPlusBuffersMiB: { before: round(heldBefore), peak: round(peakHeldMiB), growth: round(peakHeldMiB - heldBefore) },
     };
+    if (reads) result.readsDuringDownload = await reads;
     const reference = await referencePipe(sizeBytes);
     result.referenceBareNodePipe = reference;
     result.growthRatio = round(result.gatewayRssMiB.growth / reference.rssMiB.growth, 2);
