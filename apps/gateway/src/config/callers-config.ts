@@ -49,7 +49,7 @@ export interface LimitsConfig {
   downloadMaxConcurrency: number;
   downloadMaxPerCaller: number;
   downloadStallMs: number;
-  /** A young-generation collection after every this many MiB downloads relayed (ChunkReclaimer); 0: never. */
+  /** A young-generation collection after every this many MiB relayed per download in flight (ChunkReclaimer); 0: never. */
   downloadReclaimEveryMib: number;
   /** Open `GET /events` streams per caller on one replica. */
   eventsMaxStreamsPerCaller: number;
