@@ -9,16 +9,16 @@
 const { fork } = require('node:child_process');
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
-const { startVendorSim, spawnGateway, round, loadInOwnProcess } = require('./support');
+const { startVendorSim, spawnGateway, round, knob, loadInOwnProcess } = require('./support');
 
-const gib = Number(process.env.DOWNLOAD_GIB || 2);
-const referenceGcEveryMib = Number(process.env.REFERENCE_GC_EVERY_MIB || 0);
-const port = Number(process.env.BENCH_PORT || 3500);
+const gib = knob('DOWNLOAD_GIB', 2);
+const referenceGcEveryMib = knob('REFERENCE_GC_EVERY_MIB', 0);
+const port = knob('BENCH_PORT', 3500);
 // Downloads of the file read at once through the gateway (each the whole file); the reference pipes one.
-const concurrent = Number(process.env.CONCURRENT_DOWNLOADS || 1);
+const concurrent = knob('CONCURRENT_DOWNLOADS', 1);
 // Seconds of warm `GET /images?limit=50` (20 connections) from a second after the download starts: what the download,
 // and the collections it forces, cost the API's reads meanwhile. 0: none.
-const readsDuring = Number(process.env.READS_DURING_SECONDS || 0);
+const readsDuring = knob('READS_DURING_SECONDS', 0);
 // The gateway's own knob, passed through when set (unset: its default).
 const reclaimEnv = process.env.DOWNLOAD_RECLAIM_EVERY_MIB ? { DOWNLOAD_RECLAIM_EVERY_MIB: process.env.DOWNLOAD_RECLAIM_EVERY_MIB } : {};
 const account = { CECSTACK_TENANT_ID: '7074927169066926081', CECSTACK_DEPARTMENT_ID: '7074631167051202560' };

@@ -76,19 +76,19 @@ export class CatalogEngine {
    */
   private freshInMemory(providerIds: readonly string[], read: ReadFreshness): CatalogSlice[] | null {
     if (read.bypassCache || this.options.tracer) return null;
-    const entries: CachedCatalog[] = [];
+    const hits: { runtime: ProviderRuntime; key: string; cached: CachedCatalog }[] = [];
     for (const id of providerIds) {
       const runtime = this.runtimes.get(id);
-      const cached = runtime && this.store.readNow(this.cacheKey(runtime.provider));
+      if (!runtime) return null;
+      const key = this.cacheKey(runtime.provider);
+      const cached = this.store.readNow(key);
       if (!cached || !this.freshness.isFresh(cached, read.maxAgeMs)) return null;
-      entries.push(cached);
+      hits.push({ runtime, key, cached });
     }
     // Side effects only once every slice is known to be a hit, as sliceOf has them for a hit.
-    return providerIds.map((id, i) => {
-      const cached = entries[i];
-      const runtime = this.runtimes.get(id)!;
-      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, this.cacheKey(runtime.provider), cached);
-      return this.emit({ provider: id, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: 0 });
+    return hits.map(({ runtime, key, cached }) => {
+      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
+      return this.emit({ provider: runtime.provider.id, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: 0 });
     });
   }
 
