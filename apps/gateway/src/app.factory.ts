@@ -80,7 +80,7 @@ export async function createGatewayApp(config: GatewayConfig, options: GatewayAp
     clientErrorHandler: answerUnparsableRequest,
     // A malformed URL or an over-long path is refused by the router, before Nest: same problem+json.
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
-      reply.headers({ ...BARE_ANSWER_HEADERS, 'X-Request-Id': request.id });
+      reply.headers(BARE_ANSWER_HEADERS).header('X-Request-Id', request.id);
       sendProblem(reply, request, frameworkError(error), redactor);
     },
   });

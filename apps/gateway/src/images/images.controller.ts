@@ -59,8 +59,9 @@ export class ImagesController {
     const strict = prefersStrictHandling(prefer);
     // Said on the error a strict read may become as well as on the answer.
     if (strict) reply.header('preference-applied', 'handling=strict');
-    const freshness = readFreshness(requestCacheDirectives(cacheControl), query.refresh === 'true');
-    const answer = await this.images.list(query, { ...freshness, ifNoneMatch, strict });
+    // Assigned onto the fresh object, not spread into a literal: images.service.ts, listAnswer.
+    const options = Object.assign(readFreshness(requestCacheDirectives(cacheControl), query.refresh === 'true'), { ifNoneMatch, strict });
+    const answer = await this.images.list(query, options);
     attachSources(request, answer.slices);
     // The answer is JSON already (an ImageList's bytes): sent as it is, with the type Fastify gives an object.
     if (answer.body === null || answer.cachedPage === null) return conditional<Buffer>(reply, answer, null);
