@@ -1,4 +1,4 @@
-import { base64TokenEnd, base64TokenStart } from './redact-patterns';
+import { base64TokenEnd, base64TokenStart, prefilterAnchor } from './redact-patterns';
 import { SecretRedactor } from './redact';
 
 // Where a base64 token around a secret's fragment begins and ends (escaped `+`, `/`, `=` included), and the forms a
@@ -80,3 +80,19 @@ describe('SecretRedactor forms', () => {
   });
 });
 
+
+describe('prefilterAnchor', () => {
+  it('takes the longest run of letters and digits, and of runs as long the one that mixes both (a word is in ordinary lines)', () => {
+    expect(prefilterAnchor('sim-cecstack-token-2f7b9d4c', 'p')).toBe('2f7b9d4c');
+    expect(prefilterAnchor('2f7b9d4c-cecstack', 'p')).toBe('2f7b9d4c');
+    expect(prefilterAnchor('abc1-longerword', 'p')).toBe('longerword');
+    expect(prefilterAnchor('a-b-c', 'whole')).toBe('whole');
+  });
+
+  it('still finds a secret whose anchor is a later run, in every encoding', () => {
+    const redactor = new SecretRedactor(['sim-cecstack-token-2f7b9d4c']);
+    expect(redactor.text('{"provider":"cecstack"}')).toBe('{"provider":"cecstack"}');
+    expect(redactor.text('t=sim%2Dcecstack%2dtoken-2f7b9d4c')).toBe('t=[REDACTED]');
+    expect(redactor.text(Buffer.from('sim-cecstack-token-2f7b9d4c').toString('base64'))).toBe('[REDACTED]');
+  });
+});

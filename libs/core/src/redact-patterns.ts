@@ -82,12 +82,15 @@ export function base64FragmentPattern(fragment: string): string {
 
 /**
  * A literal every match of `pattern` (a secret's or a fragment's) contains: its longest run of ASCII letters and
- * digits, which no encoding above changes; a value with no run of 4 is its own anchor (the whole pattern).
+ * digits, which no encoding above changes; a value with no run of 4 is its own anchor (the whole pattern). Of runs
+ * as long, one that mixes letters and digits: a word (`sim-cecstack-token-2f7b9d4c`: `cecstack`, a provider's name)
+ * is in ordinary lines, and each line that holds an anchor pays the full scan.
  */
 export function prefilterAnchor(value: string, pattern: string): string {
   const runs = value.match(/[A-Za-z0-9]+/g) ?? [];
-  const longest = runs.reduce((a, b) => (b.length > a.length ? b : a), '');
-  return longest.length >= 4 ? longest : pattern;
+  const score = (run: string) => run.length + (/[0-9]/.test(run) && /[A-Za-z]/.test(run) ? 0.5 : 0);
+  const best = runs.reduce((a, b) => (score(b) > score(a) ? b : a), '');
+  return best.length >= 4 ? best : pattern;
 }
 
 /** Base64 or base64url characters, and `+`, `/`, `=` percent-encoded or `/` JSON-escaped: the extent of a token. */
