@@ -36,7 +36,7 @@ export class CatalogEngine {
     this.fetcher = new CatalogFetcher(store, coordination, options, this.freshness, observer);
     for (const provider of providers) {
       const breaker = providerBreaker({ failureThreshold: options.circuitFailureThreshold, halfOpenAfterMs: options.circuitHalfOpenAfterMs }, (state) => observer.onCircuitChange(provider.id, state));
-      this.runtimes.set(provider.id, { provider, breaker, lastSuccessAt: null, lastError: null });
+      this.runtimes.set(provider.id, { provider, breaker, cacheKey: this.cacheKey(provider), lastSuccessAt: null, lastError: null });
     }
   }
 
@@ -76,18 +76,17 @@ export class CatalogEngine {
    */
   private freshInMemory(providerIds: readonly string[], read: ReadFreshness): CatalogSlice[] | null {
     if (read.bypassCache || this.options.tracer) return null;
-    const hits: { runtime: ProviderRuntime; key: string; cached: CachedCatalog }[] = [];
+    const hits: { runtime: ProviderRuntime; cached: CachedCatalog }[] = [];
     for (const id of providerIds) {
       const runtime = this.runtimes.get(id);
       if (!runtime) return null;
-      const key = this.cacheKey(runtime.provider);
-      const cached = this.store.readNow(key);
+      const cached = this.store.readNow(runtime.cacheKey);
       if (!cached || !this.freshness.isFresh(cached, read.maxAgeMs)) return null;
-      hits.push({ runtime, key, cached });
+      hits.push({ runtime, cached });
     }
     // Side effects only once every slice is known to be a hit, as sliceOf has them for a hit.
-    return hits.map(({ runtime, key, cached }) => {
-      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
+    return hits.map(({ runtime, cached }) => {
+      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, runtime.cacheKey, cached);
       return this.emit({ provider: runtime.provider.id, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: 0 });
     });
   }
@@ -126,8 +125,8 @@ export class CatalogEngine {
    */
   private async fromFreshCatalog(providerId: string, providerImageId: string, maxAgeMs?: number): Promise<ImageLookup | null> {
     const started = performance.now();
-    const { provider } = this.runtime(providerId);
-    const cached = await this.readCached(this.cacheKey(provider), started + this.options.providerTimeoutMs);
+    const { provider, cacheKey } = this.runtime(providerId);
+    const cached = await this.readCached(cacheKey, started + this.options.providerTimeoutMs);
     if (!cached || !this.freshness.isFresh(cached, maxAgeMs)) return null;
     const image = imagesById(cached.images).get(providerImageId);
     if (!image || (image.status === 'pending' && typeof provider.getImage === 'function')) return null;
@@ -152,7 +151,7 @@ export class CatalogEngine {
   async invalidate(providerId: string): Promise<void> {
     const runtime = this.runtimes.get(providerId);
     if (!runtime) return;
-    const key = this.cacheKey(runtime.provider);
+    const key = runtime.cacheKey;
     // Every replica drops its in-process copy and any fetch that may have read the vendor before the write.
     await this.coordination.publishInvalidation(key);
     await this.store.delete(key);
@@ -182,7 +181,7 @@ export class CatalogEngine {
     // The budget covers the whole slice, cache reads included: a slow Redis must not stretch it.
     const deadline = started + this.options.providerTimeoutMs;
     const runtime = this.runtime(providerId);
-    const key = this.cacheKey(runtime.provider);
+    const key = runtime.cacheKey;
     const latency = () => Math.round(performance.now() - started);
     const served = (status: SliceStatus, cache: CacheOutcome, entry: CachedCatalog, error?: GatewayError) =>
       this.emit({ provider: providerId, status, cache, ageSeconds: this.freshness.ageSeconds(entry), version: versionOf(entry), images: entry.images, latencyMs: latency(), error });

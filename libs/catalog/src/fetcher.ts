@@ -13,6 +13,8 @@ const WAIT_POLL_MS = 40;
 /** A provider as the engine runs it: its breaker and what it last did. */
 export interface ProviderRuntime {
   provider: ImageProvider;
+  /** Its catalog's cache key, made once: a new string per read would be hashed again for every lookup. */
+  readonly cacheKey: string;
   breaker: CircuitBreakerPolicy;
   lastSuccessAt: number | null;
   lastError: { code: string; detail?: string; at: number } | null;
