@@ -1,6 +1,10 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import pino from 'pino';
 import { SecretRedactor } from '@images/core';
-import { createLogger } from './logger';
+import { createLogger, linesAsBuffers } from './logger';
 
 function capture() {
   const lines: string[] = [];
@@ -32,5 +36,41 @@ describe('the gateway logger', () => {
     circular.self = circular;
     expect(() => logger.info({ circular }, 'circular')).not.toThrow();
     expect(lines.join('')).toContain('"[Circular]"');
+  });
+
+  describe('lines as Buffers to sonic-boom', () => {
+    let dir: string;
+    beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'gateway-log-'))));
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    const destination = (file: string) => pino.destination({ dest: file, sync: false, contentMode: 'buffer' });
+    const flushed = (stream: ReturnType<typeof destination>) => new Promise<void>((resolve) => stream.once('ready', () => resolve()));
+
+    it('writes every line whole, multi-byte characters included', async () => {
+      const file = join(dir, 'lines.log');
+      const stream = destination(file);
+      await flushed(stream);
+      const logger = createLogger('info', redactor, linesAsBuffers(stream));
+      for (let i = 0; i < 500; i++) logger.info({ i, name: 'Ubuntu 22.04 · 镜像 ✓' }, 'request');
+      stream.flushSync();
+      const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines).toHaveLength(500);
+      expect(lines[499]).toMatchObject({ i: 499, name: 'Ubuntu 22.04 · 镜像 ✓', msg: 'request' });
+    });
+
+    it('stops writing once pino has given up on a broken pipe (EPIPE), instead of piling lines up', async () => {
+      const file = join(dir, 'broken.log');
+      const stream = destination(file);
+      await flushed(stream);
+      const logger = createLogger('info', redactor, linesAsBuffers(stream));
+      logger.info('before');
+      stream.flushSync();
+      // pino's own handler on its destination turns the stream's write into a no-op.
+      stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+      logger.info('after');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(readFileSync(file, 'utf8')).toContain('"before"');
+      expect(readFileSync(file, 'utf8')).not.toContain('"after"');
+    });
   });
 });

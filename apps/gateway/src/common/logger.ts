@@ -23,14 +23,24 @@ export function createLogger(level: string, redactor: SecretRedactor, destinatio
 
 /**
  * stdout, asynchronous: lines written while a write is under way go out together in the next one, so a busy replica
- * makes one write per batch, not per line; pino flushes what is left on exit. Each line handed over as a Buffer
- * (sonic-boom's buffer mode): as a string it is appended to the pending batch, which sonic-boom then measures whole
- * again for every line, a copy of up to 16 KB per line under load.
+ * makes one write per batch, not per line; pino flushes what is left on exit, and stops writing on a broken pipe.
  */
 function stdoutLines(): pino.DestinationStream {
-  const stdout = pino.destination({ dest: 1, sync: false, contentMode: 'buffer' });
-  const writeBytes = stdout.write.bind(stdout) as unknown as (bytes: Buffer) => boolean;
-  return { write: (line: string) => void writeBytes(Buffer.from(line)) };
+  return linesAsBuffers(pino.destination({ dest: 1, sync: false, contentMode: 'buffer' }));
+}
+
+/**
+ * Each line handed to sonic-boom as a Buffer (its buffer mode). As a string it is appended to the pending batch,
+ * which sonic-boom then measures whole again for every line: a copy of up to 16 KB per line under load.
+ */
+export function linesAsBuffers(destination: pino.DestinationStream): pino.DestinationStream & { flush(done?: (error?: Error) => void): void } {
+  // Looked up on every line, not bound once: on EPIPE pino swaps the stream's write for a no-op, and lines must stop
+  // there, not pile up behind a write that always fails.
+  const stream = destination as unknown as { write(bytes: Buffer): boolean; flush(done?: (error?: Error) => void): void };
+  return {
+    write: (line: string) => void stream.write(Buffer.from(line)),
+    flush: (done) => stream.flush(done),
+  };
 }
 
 /** Nest's own messages (bootstrap, module init) into the same pino logger. */
