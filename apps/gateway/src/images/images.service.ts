@@ -173,9 +173,9 @@ export class ImagesService {
   }
 }
 
-// Field by field, not `{ ...caching, body }`: V8 gives each object literal that starts with a spread and goes on with
-// more properties a hidden class of its own once the code is optimised, so every answer cost a new map (its
-// allocation, page faults and old-space garbage).
+// Field by field, not `{ ...caching, body }`: Node 20's V8 gives an object literal that starts with a spread and goes
+// on with more properties a hidden class of its own on every call (from about the ninth), so every answer cost a new
+// map: its allocation, page faults and old-space garbage. Node 22's does not.
 function listAnswer(caching: AnswerCaching, body: Buffer | null, cachedPage: CachedPage | null, slices: readonly CatalogSlice[]): ListAnswer {
   return { etag: caching.etag, cacheStatus: caching.cacheStatus, maxAgeSeconds: caching.maxAgeSeconds, body, cachedPage, slices };
 }

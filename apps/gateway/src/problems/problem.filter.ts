@@ -38,7 +38,7 @@ export class ProblemFilter implements ExceptionFilter {
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: GatewayError, redactor: SecretRedactor): void {
   attachProblem(request, error);
   // The path only: a query can carry what a caller would not want echoed or logged. Assigned onto the fresh problem,
-  // not spread into a literal: V8 would give every such page a hidden class of its own (images.service.ts, listAnswer).
+  // not spread into a literal: Node 20 would give every such page a hidden class of its own (images.service.ts, listAnswer).
   const body = redactor.value(Object.assign(error.toProblem(), { instance: request.url.split('?', 1)[0], requestId: String(request.id) }));
   if (error.retryAfterSeconds !== undefined && (error.status === 429 || error.status === 503)) {
     reply.header('Retry-After', String(error.retryAfterSeconds));
