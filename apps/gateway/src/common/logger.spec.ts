@@ -44,7 +44,11 @@ describe('the gateway logger', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     const destination = (file: string) => pino.destination({ dest: file, sync: false, contentMode: 'buffer' });
-    const flushed = (stream: ReturnType<typeof destination>) => new Promise<void>((resolve) => stream.once('ready', () => resolve()));
+    type Destination = ReturnType<typeof destination>;
+    const flushed = (stream: Destination) => new Promise<void>((resolve) => stream.once('ready', () => resolve()));
+    // flushSync leaves a write already under way to finish on its own: wait for the writes themselves.
+    const closed = (stream: Destination) => new Promise<void>((resolve) => { stream.once('close', () => resolve()); stream.end(); });
+    const written = (stream: Destination) => new Promise<void>((resolve) => stream.once('write', () => resolve()));
 
     it('writes every line whole, multi-byte characters included', async () => {
       const file = join(dir, 'lines.log');
@@ -52,7 +56,7 @@ describe('the gateway logger', () => {
       await flushed(stream);
       const logger = createLogger('info', redactor, linesAsBuffers(stream));
       for (let i = 0; i < 500; i++) logger.info({ i, name: 'Ubuntu 22.04 · 镜像 ✓' }, 'request');
-      stream.flushSync();
+      await closed(stream);
       const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
       expect(lines).toHaveLength(500);
       expect(lines[499]).toMatchObject({ i: 499, name: 'Ubuntu 22.04 · 镜像 ✓', msg: 'request' });
@@ -63,12 +67,13 @@ describe('the gateway logger', () => {
       const stream = destination(file);
       await flushed(stream);
       const logger = createLogger('info', redactor, linesAsBuffers(stream));
+      const before = written(stream);
       logger.info('before');
-      stream.flushSync();
+      await before;
       // pino's own handler on its destination turns the stream's write into a no-op.
       stream.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
       logger.info('after');
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 50));
       expect(readFileSync(file, 'utf8')).toContain('"before"');
       expect(readFileSync(file, 'utf8')).not.toContain('"after"');
     });
