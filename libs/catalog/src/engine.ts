@@ -86,7 +86,7 @@ export class CatalogEngine {
     }
     // Side effects only once every slice is known to be a hit, as sliceOf has them for a hit.
     return hits.map(({ runtime, cached }) => {
-      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, runtime.cacheKey, cached);
+      if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, cached);
       return this.emit({ provider: runtime.provider.id, status: 'ok', cache: 'hit', ageSeconds: this.freshness.ageSeconds(cached), version: versionOf(cached), images: cached.images, latencyMs: 0 });
     });
   }
@@ -198,13 +198,13 @@ export class CatalogEngine {
     if (cachedRead) {
       const cached = await cachedRead;
       if (cached && this.freshness.isFresh(cached, maxAgeMs)) {
-        if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, key, cached);
+        if (this.freshness.isDueForRefresh(cached)) this.fetcher.refreshAhead(runtime, cached);
         return served('ok', 'hit', cached);
       }
       if (cached && this.freshness.isFresh(cached)) askedByCaller = true;
       else if (cached && maxStaleMs !== undefined && this.freshness.isServableStale(cached, maxStaleMs)) {
         // The caller accepts this much staleness (max-stale): served at once, refreshed in the background.
-        this.fetcher.refreshAhead(runtime, key, cached);
+        this.fetcher.refreshAhead(runtime, cached);
         return served('stale', 'stale', cached);
       } else if (cached && this.options.staleWaitMs !== undefined && this.freshness.isServableStale(cached, maxStaleMs)) {
         // A stale catalog in hand: the refresh is waited for only briefly.
@@ -217,7 +217,7 @@ export class CatalogEngine {
       // one younger than the TTL (or the caller's max-age) only (one exactly TTL old is expired, as Freshness has it).
       const notBefore = read.bypassCache ? Date.now() : Date.now() - Math.min(this.freshness.ttlMs, maxAgeMs ?? Infinity) + 1;
       // The fetch keeps its own deadline: cut short here, it goes on and lands in the cache for the next reads.
-      const fresh = await withinBudget(this.fetcher.fetch(runtime, key, deadline, notBefore), waitUntil, () => {
+      const fresh = await withinBudget(this.fetcher.fetch(runtime, deadline, notBefore), waitUntil, () => {
         throw upstreamTimeout(providerId, waitUntil < deadline ? this.options.staleWaitMs! : this.options.providerTimeoutMs);
       });
       return served('ok', askedByCaller ? 'bypass' : 'miss', fresh);

@@ -46,7 +46,8 @@ export class CatalogFetcher {
   }
 
   /** One upstream fetch per catalog key at a time in this process; later callers share it. */
-  fetch(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
+  fetch(runtime: ProviderRuntime, deadline: number, notBefore: number): Promise<CachedCatalog> {
+    const key = runtime.cacheKey;
     const existing = this.inFlight.get(key);
     if (existing) {
       markCoalesced(this.options.tracer);
@@ -54,8 +55,8 @@ export class CatalogFetcher {
     }
     // An open circuit answers at once: no lease to take, no other replica to wait for.
     // Tracked too: the reads that meet the trial of a half-opening circuit share it instead of calling the vendor again.
-    if (runtime.breaker.state === CircuitState.Open) return this.track(key, this.fetchAndStore(runtime, key, deadline).then(({ entry }) => entry));
-    return this.track(key, this.fetchAcrossReplicas(runtime, key, deadline, notBefore));
+    if (runtime.breaker.state === CircuitState.Open) return this.track(key, this.fetchAndStore(runtime, deadline).then(({ entry }) => entry));
+    return this.track(key, this.fetchAcrossReplicas(runtime, deadline, notBefore));
   }
 
   private track(key: string, fetch: Promise<CachedCatalog>): Promise<CachedCatalog> {
@@ -70,7 +71,8 @@ export class CatalogFetcher {
    * One fetch per catalog across the replicas sharing the cache: the lease holder asks the vendor, the others
    * watch the shared cache for its result, and take over when the lease goes without one (the holder failed or died).
    */
-  private async fetchAcrossReplicas(runtime: ProviderRuntime, key: string, deadline: number, notBefore: number): Promise<CachedCatalog> {
+  private async fetchAcrossReplicas(runtime: ProviderRuntime, deadline: number, notBefore: number): Promise<CachedCatalog> {
+    const key = runtime.cacheKey;
     for (;;) {
       const token = await this.coordination.acquire(key, this.leaseMs());
       if (token !== null) {
@@ -80,7 +82,7 @@ export class CatalogFetcher {
           await this.coordination.release(key, token);
           return shared;
         }
-        return this.fetchUnderLease(runtime, key, deadline, token);
+        return this.fetchUnderLease(runtime, deadline, token);
       }
       markCoalesced(this.options.tracer);
       const result = await this.awaitOtherReplica(runtime.provider.id, key, deadline, notBefore);
@@ -104,13 +106,14 @@ export class CatalogFetcher {
   }
 
   /** Renews the lease while the vendor is asked, and releases it once the catalog is in the shared cache. */
-  private async fetchUnderLease(runtime: ProviderRuntime, key: string, deadline: number, token: string): Promise<CachedCatalog> {
+  private async fetchUnderLease(runtime: ProviderRuntime, deadline: number, token: string): Promise<CachedCatalog> {
+    const key = runtime.cacheKey;
     const leaseMs = this.leaseMs();
     const renewal = setInterval(() => void this.coordination.renew(key, token, leaseMs), Math.max(10, Math.floor(leaseMs / 3)));
     renewal.unref();
     let stored: Promise<void> = Promise.resolve();
     try {
-      const { entry, store } = await this.fetchAndStore(runtime, key, deadline);
+      const { entry, store } = await this.fetchAndStore(runtime, deadline);
       stored = store;
       return entry;
     } finally {
@@ -123,7 +126,8 @@ export class CatalogFetcher {
   }
 
   /** A catalog read late in its life is refreshed now, in the background, so steady traffic never waits for the vendor. */
-  refreshAhead(runtime: ProviderRuntime, key: string, current: CachedCatalog): void {
+  refreshAhead(runtime: ProviderRuntime, current: CachedCatalog): void {
+    const key = runtime.cacheKey;
     // An open circuit would only fail it; the stale window covers the catalog meanwhile.
     if (this.inFlight.has(key) || this.refreshing.has(key) || runtime.breaker.state === CircuitState.Open) return;
     this.refreshing.add(key);
@@ -136,7 +140,7 @@ export class CatalogFetcher {
       // Another replica refreshed it since this copy was read: adopting its catalog (getShared) is the refresh.
       const shared = this.coordination.shared ? await this.store.getShared(key) : null;
       if (shared && shared.fetchedAt > current.fetchedAt) return void this.coordination.release(key, token);
-      await this.track(key, this.fetchUnderLease(runtime, key, deadline, token));
+      await this.track(key, this.fetchUnderLease(runtime, deadline, token));
     })()
       // Failures are counted by the fetch itself; the catalog in hand keeps serving.
       .catch(() => undefined)
@@ -144,8 +148,8 @@ export class CatalogFetcher {
   }
 
   /** The fetch ends with the budget of the slice that started it: no socket outlives the request that opened it. */
-  private async fetchAndStore(runtime: ProviderRuntime, key: string, deadline: number): Promise<{ entry: CachedCatalog; store: Promise<void> }> {
-    const { provider } = runtime;
+  private async fetchAndStore(runtime: ProviderRuntime, deadline: number): Promise<{ entry: CachedCatalog; store: Promise<void> }> {
+    const { provider, cacheKey: key } = runtime;
     const started = performance.now();
     const generation = this.generations.get(key) ?? 0;
     try {
